@@ -25,6 +25,13 @@ var ErrTooLarge = errors.New("file exceeds the size limit")
 // ErrUnknownFormat is returned for input that is no SBOM format medvigil reads.
 var ErrUnknownFormat = errors.New("not a CycloneDX or SPDX document")
 
+func (o Options) maxSize() int64 {
+	if o.MaxSize <= 0 {
+		return DefaultMaxSize
+	}
+	return o.MaxSize
+}
+
 // Kind is a detected format and encoding.
 type Kind struct {
 	Format   sbom.Format
@@ -87,19 +94,19 @@ func indexAny(data []byte, needles ...string) int {
 func ReadFile(ctx context.Context, path string, opts Options) (*sbom.Document, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("sbom: %w", err)
+		return nil, &input.Error{File: path, Err: err}
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > opts.maxSize() {
+		return nil, &input.Error{File: path, Err: fmt.Errorf("%w of %d bytes (the file has %d)", ErrTooLarge, opts.maxSize(), fi.Size())}
+	}
 	return Read(ctx, path, f, opts)
 }
 
 // Read reads one SBOM from r; name is used in errors and warnings. It reads
 // at most opts.MaxSize bytes and fails with ErrTooLarge beyond that.
 func Read(ctx context.Context, name string, r io.Reader, opts Options) (*sbom.Document, error) {
-	limit := opts.MaxSize
-	if limit <= 0 {
-		limit = DefaultMaxSize
-	}
+	limit := opts.maxSize()
 	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, &input.Error{File: name, Err: fmt.Errorf("read: %w", err)}
@@ -162,7 +169,9 @@ const (
 )
 
 // Targets lists every output format.
-var Targets = []Target{TargetCycloneDXJSON, TargetCycloneDXXML, TargetSPDXJSON}
+func Targets() []Target {
+	return []Target{TargetCycloneDXJSON, TargetCycloneDXXML, TargetSPDXJSON}
+}
 
 // Write writes doc in the target format.
 func Write(w io.Writer, doc *sbom.Document, t Target) error {
