@@ -15,14 +15,14 @@ import (
 // package must be listed.
 func policy() map[string][]string {
 	const (
-		input     = "medvigil/internal/input"
-		sbom      = "medvigil/internal/sbom"
-		cdx       = "github.com/CycloneDX/cyclonedx-go/..."
-		spdxLib   = "github.com/spdx/tools-golang/..."
-		purl      = "github.com/package-url/packageurl-go"
-		realdata  = "medvigil/internal/realdata"
-		cobra     = "github.com/spf13/cobra"
-		allOfUs   = "medvigil/internal/..."
+		input    = "medvigil/internal/input"
+		sbom     = "medvigil/internal/sbom"
+		cdx      = "github.com/CycloneDX/cyclonedx-go/..."
+		spdxLib  = "github.com/spdx/tools-golang/..."
+		purl     = "github.com/package-url/packageurl-go"
+		realdata = "medvigil/internal/realdata"
+		cobra    = "github.com/spf13/cobra"
+		allOfUs  = "medvigil/internal/..."
 	)
 	return map[string][]string{
 		"medvigil/cmd/medvigil":            {"medvigil/internal/cli"},
