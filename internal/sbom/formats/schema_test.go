@@ -90,7 +90,21 @@ func validateXML(t *testing.T, lint, xsd, name string, data []byte) {
 	if err := os.WriteFile(f, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(lint, "--noout", "--nonet", "--schema", xsd, f).CombinedOutput()
+	// bom-1.6.xsd imports the SPDX license schema by its URL; a catalog maps
+	// that URL to the copy beside it, so validation works offline.
+	catalog := filepath.Join(t.TempDir(), "catalog.xml")
+	spdxXSD := filepath.Join(filepath.Dir(xsd), "spdx.xsd")
+	cat := `<?xml version="1.0"?>
+<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">
+  <uri name="http://cyclonedx.org/schema/spdx" uri="file://` + spdxXSD + `"/>
+  <system systemId="http://cyclonedx.org/schema/spdx" uri="file://` + spdxXSD + `"/>
+</catalog>`
+	if err := os.WriteFile(catalog, []byte(cat), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(lint, "--noout", "--nonet", "--schema", xsd, f)
+	cmd.Env = append(os.Environ(), "XML_CATALOG_FILES="+catalog)
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		msg := string(out)
 		if len(msg) > 2000 {
