@@ -3,8 +3,9 @@ module medvigil
 go 1.26.8
 
 require (
-	github.com/anchore/go-struct-converter v0.1.0 // indirect
 	github.com/CycloneDX/cyclonedx-go v0.12.0 // indirect
+	github.com/anchore/go-struct-converter v0.1.0 // indirect
+	github.com/goccy/go-json v0.10.5 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/package-url/packageurl-go v0.1.7 // indirect

@@ -1,5 +1,7 @@
 package sbom
 
+import "strings"
+
 // Component is one software or hardware component.
 type Component struct {
 	// Ref is unique within the document: the CycloneDX bom-ref or the SPDX
@@ -114,3 +116,15 @@ func hasElement(list []Element, e Element) bool {
 	}
 	return false
 }
+
+// MarkUnknown marks e as unknown on c, once.
+func (c *Component) MarkUnknown(e Element) {
+	if !hasElement(c.Unknown, e) {
+		c.Unknown = append(c.Unknown, e)
+	}
+}
+
+// IsNoAssertion reports whether s is the SPDX "NOASSERTION" value (any case),
+// which some CycloneDX producers copy into license and supplier fields; it
+// means the information is unknown, not that it is called "NOASSERTION".
+func IsNoAssertion(s string) bool { return strings.EqualFold(strings.TrimSpace(s), "NOASSERTION") }

@@ -31,7 +31,7 @@ func policy() map[string][]string {
 		"medvigil/internal/realdata":       {},
 		"medvigil/internal/tests/deps":     {},
 		sbom:                               {input, purl},
-		"medvigil/internal/sbom/cyclonedx": {input, sbom, cdx, purl},
+		"medvigil/internal/sbom/cyclonedx": {input, sbom, cdx, purl, "github.com/goccy/go-json"},
 		"medvigil/internal/sbom/spdx":      {input, sbom, spdxLib, purl},
 		"medvigil/internal/sbom/formats":   {input, sbom, "medvigil/internal/sbom/cyclonedx", "medvigil/internal/sbom/spdx"},
 		"medvigil/internal/sbom/check":     {input, sbom},
