@@ -23,6 +23,8 @@ func policy() map[string][]string {
 		realdata = "medvigil/internal/realdata"
 		cobra    = "github.com/spf13/cobra"
 		allOfUs  = "medvigil/internal/..."
+		vulnPkg  = "medvigil/internal/vuln"
+		cvss     = "github.com/pandatix/go-cvss/..."
 	)
 	return map[string][]string{
 		"medvigil/cmd/medvigil":            {"medvigil/internal/cli"},
@@ -36,6 +38,14 @@ func policy() map[string][]string {
 		"medvigil/internal/sbom/formats":   {input, sbom, "medvigil/internal/sbom/cyclonedx", "medvigil/internal/sbom/spdx"},
 		"medvigil/internal/sbom/check":     {input, sbom},
 		"medvigil/internal/sbom/synth":     {sbom},
+		vulnPkg:                            {input, purl, cvss},
+		"medvigil/internal/vuln/osv":       {vulnPkg, input, cvss},
+		"medvigil/internal/vuln/kev":       {vulnPkg, input},
+		"medvigil/internal/vuln/epss":      {vulnPkg, input},
+		"medvigil/internal/vuln/nvd":       {vulnPkg, input, cvss},
+		"medvigil/internal/csaf":           {vulnPkg, input, "github.com/gocsaf/csaf/v3/...", purl},
+		"medvigil/internal/match/cpe":      {vulnPkg},
+		"medvigil/internal/match":          {sbom, vulnPkg, "medvigil/internal/match/cpe", purl, "github.com/google/osv-scalibr/semantic"},
 	}
 }
 
@@ -44,7 +54,12 @@ func policy() map[string][]string {
 func forbiddenStd() []string { return []string{"net/http", "database/sql"} }
 
 func domain(pkg string) bool {
-	return strings.HasPrefix(pkg, "medvigil/internal/sbom") || pkg == "medvigil/internal/input"
+	for _, p := range []string{"medvigil/internal/sbom", "medvigil/internal/vuln", "medvigil/internal/match", "medvigil/internal/csaf"} {
+		if pkg == p || strings.HasPrefix(pkg, p+"/") {
+			return true
+		}
+	}
+	return pkg == "medvigil/internal/input"
 }
 
 func allowed(list []string, imp string) bool {

@@ -1,0 +1,265 @@
+package match
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/google/osv-scalibr/semantic"
+
+	"medvigil/internal/sbom"
+	"medvigil/internal/vuln"
+)
+
+// pkgKey indexes OSV affected entries.
+type pkgKey struct{ eco, name string }
+
+// entry is one OSV affected package of one advisory, prepared for matching.
+type entry struct {
+	adv      *vuln.Advisory
+	eco      string
+	name     string
+	versions []string
+	ranges   []preparedRange
+}
+
+// Stats describe an index.
+type Stats struct {
+	Advisories      int // advisories indexed
+	Withdrawn       int // skipped: withdrawn by their source
+	PackageEntries  int // (advisory, package) pairs in the purl index
+	GitRanges       int // GIT ranges, ignored (commit ranges need the source tree)
+	UnparsedRanges  int // ranges whose versions do not parse in their ecosystem
+	NoVersionScheme int // entries whose ecosystem has no version scheme; matched by versions lists only
+}
+
+// Index is the in-memory matching index over a knowledge base. Build it with
+// NewIndex; it is read-only afterwards and safe for concurrent use.
+type Index struct {
+	kb    *vuln.KB
+	byPkg map[pkgKey][]*entry
+	stats Stats
+}
+
+// NewIndex indexes every advisory of kb that is not withdrawn.
+func NewIndex(kb *vuln.KB) *Index {
+	kb.Freeze()
+	ix := &Index{kb: kb, byPkg: map[pkgKey][]*entry{}}
+	for _, a := range kb.Advisories() {
+		if a.IsWithdrawn() {
+			ix.stats.Withdrawn++
+			continue
+		}
+		ix.stats.Advisories++
+		for i := range a.Affected {
+			ix.addAffected(a, &a.Affected[i])
+		}
+	}
+	return ix
+}
+
+// Stats returns counts of what the index holds and skipped.
+func (ix *Index) Stats() Stats { return ix.stats }
+
+// KB returns the knowledge base the index was built from.
+func (ix *Index) KB() *vuln.KB { return ix.kb }
+
+func (ix *Index) addAffected(a *vuln.Advisory, af *vuln.Affected) {
+	if af.Ecosystem == "" || af.Name == "" || af.Status != "" {
+		return // not an OSV package entry (CSAF products and NVD CPEs are indexed elsewhere)
+	}
+	eco := baseEcosystem(af.Ecosystem)
+	e := &entry{adv: a, eco: af.Ecosystem, name: af.Name, versions: af.Versions}
+	if _, err := semantic.Parse("0", eco); err != nil && len(af.Ranges) > 0 {
+		ix.stats.NoVersionScheme++
+	}
+	for _, r := range af.Ranges {
+		if r.Type == vuln.RangeGit {
+			ix.stats.GitRanges++
+			continue
+		}
+		pr, ok := prepareRange(eco, r)
+		if !ok {
+			ix.stats.UnparsedRanges++
+			continue
+		}
+		e.ranges = append(e.ranges, pr)
+	}
+	if len(e.ranges) == 0 && len(e.versions) == 0 {
+		return
+	}
+	k := pkgKey{eco, nameKey(eco, normalizeAffectedName(eco, af.Name))}
+	ix.byPkg[k] = append(ix.byPkg[k], e)
+	ix.stats.PackageEntries++
+}
+
+// baseEcosystem drops an OSV ecosystem's release suffix ("Debian:12" →
+// "Debian").
+func baseEcosystem(eco string) string {
+	base, _, _ := strings.Cut(eco, ":")
+	return base
+}
+
+func normalizeAffectedName(eco, name string) string {
+	if eco == "PyPI" {
+		return pep503(name)
+	}
+	return name
+}
+
+// Query is a component prepared for look-ups: its identity parsed once.
+type Query struct {
+	Component ComponentRef
+	pkg       Package
+	hasPkg    bool
+	key       pkgKey
+	version   semantic.Version // nil when the version does not parse
+}
+
+// NewQuery prepares a component for matching.
+func NewQuery(c *sbom.Component) Query {
+	q := Query{Component: ComponentRef{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL, CPEs: c.CPEs}}
+	p, ok := PackageOf(c.PURL)
+	if !ok {
+		return q
+	}
+	if p.Version == "" {
+		p.Version = c.Version
+	}
+	q.pkg, q.hasPkg = p, true
+	base := baseEcosystem(p.Ecosystem)
+	q.key = pkgKey{base, nameKey(base, p.Name)}
+	if v, err := semantic.Parse(p.Version, base); err == nil && p.Version != "" {
+		q.version = v
+	}
+	return q
+}
+
+// hit is one matching (advisory, rule) for a component.
+type hit struct {
+	adv   *vuln.Advisory
+	ev    Evidence
+	fixed []string
+}
+
+// lookupPURL returns the OSV entries that affect q's package version.
+func (ix *Index) lookupPURL(q *Query, out []hit) []hit {
+	if !q.hasPkg || q.pkg.Version == "" {
+		return out
+	}
+	for _, e := range ix.byPkg[q.key] {
+		if rule, ok := e.affects(q); ok {
+			out = append(out, hit{
+				adv: e.adv,
+				ev: Evidence{Advisory: e.adv.ID, Source: e.adv.Source, Method: MethodPURL, Confidence: ConfidenceHigh,
+					Rule: e.eco + "/" + e.name + " " + rule},
+				fixed: e.fixedVersions(),
+			})
+		}
+	}
+	return out
+}
+
+func (e *entry) affects(q *Query) (string, bool) {
+	if slices.Contains(e.versions, q.pkg.Version) {
+		return "versions list contains " + q.pkg.Version, true
+	}
+	for _, r := range e.ranges {
+		v := q.version
+		if r.typ == vuln.RangeSemver {
+			v = semantic.ParseSemverVersion(q.pkg.Version)
+		}
+		if v == nil {
+			continue
+		}
+		if ok, rule := r.contains(v, q.pkg.Version); ok {
+			return rule, true
+		}
+	}
+	return "", false
+}
+
+func (e *entry) fixedVersions() []string {
+	var out []string
+	for _, r := range e.ranges {
+		out = append(out, r.fixedVersions()...)
+	}
+	return out
+}
+
+// MatchQuery returns the findings for one prepared component, one per
+// vulnerability, sorted by ID.
+func (ix *Index) MatchQuery(q *Query) []Finding {
+	hits := ix.lookupPURL(q, nil)
+	if len(hits) == 0 {
+		return nil
+	}
+	return ix.findings(q.Component, hits)
+}
+
+// Match returns the findings for every component of doc, in component order.
+func (ix *Index) Match(doc *sbom.Document) []Finding {
+	var out []Finding
+	for i := range doc.Components {
+		q := NewQuery(&doc.Components[i])
+		out = append(out, ix.MatchQuery(&q)...)
+	}
+	return out
+}
+
+// findings groups hits by vulnerability and fills in severity, KEV, EPSS.
+func (ix *Index) findings(c ComponentRef, hits []hit) []Finding {
+	byGroup := map[string]*Finding{}
+	var order []string
+	for _, h := range hits {
+		g := ix.kb.Group(h.adv.ID)
+		f, ok := byGroup[g]
+		if !ok {
+			ids := ix.kb.IDs(h.adv.ID)
+			f = &Finding{Component: c, ID: ids[0], IDs: ids, Confidence: ConfidenceLow}
+			byGroup[g] = f
+			order = append(order, g)
+		}
+		if !slices.ContainsFunc(f.Evidence, func(e Evidence) bool { return e == h.ev }) {
+			f.Evidence = append(f.Evidence, h.ev)
+		}
+		if h.ev.Confidence == ConfidenceHigh {
+			f.Confidence = ConfidenceHigh
+		}
+		for _, fx := range h.fixed {
+			if !slices.Contains(f.Fixed, fx) {
+				f.Fixed = append(f.Fixed, fx)
+			}
+		}
+	}
+	out := make([]Finding, 0, len(order))
+	for _, g := range order {
+		f := byGroup[g]
+		advs := ix.kb.GroupAdvisories(f.ID)
+		f.Severity = severityOf(advs)
+		f.Summary = summaryOf(advs)
+		f.KEV = ix.kb.KEV(f.IDs)
+		f.EPSS = ix.kb.EPSS(f.IDs)
+		out = append(out, *f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+func summaryOf(advs []*vuln.Advisory) string {
+	for _, a := range advs {
+		if a.Summary != "" {
+			return a.Summary
+		}
+	}
+	for _, a := range advs {
+		if a.Details != "" {
+			s, _, _ := strings.Cut(a.Details, "\n")
+			if len(s) > 200 {
+				s = s[:200] + "…"
+			}
+			return s
+		}
+	}
+	return ""
+}
