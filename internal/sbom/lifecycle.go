@@ -157,23 +157,45 @@ func IsLifecycleProperty(name string) bool {
 }
 
 // ParseKeyValues reads the key=value form used in SPDX annotations and
-// package comments: one "name=value" pair per line (or separated by ";"),
-// where name is one of the property names above. Other text is ignored, so
-// free prose may surround the pairs.
+// package comments: one "name=value" pair per line, where name is one of the
+// property names above. On one line, pairs may also be separated by ";"
+// when the next pair starts with a known name ("a=1; b=2"), so a value may
+// itself contain ";". Other text is ignored, so prose may surround the pairs.
 func ParseKeyValues(text string) []Property {
 	var out []Property
-	for _, line := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' || r == ';' }) {
-		name, value, ok := strings.Cut(line, "=")
-		if !ok {
-			continue
+	for _, line := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		for _, part := range splitPairs(line) {
+			name, value, ok := strings.Cut(part, "=")
+			if !ok {
+				continue
+			}
+			name = strings.TrimSpace(name)
+			if !IsLifecycleProperty(name) {
+				continue
+			}
+			out = append(out, Property{Name: name, Value: strings.TrimSpace(value)})
 		}
-		name = strings.TrimSpace(name)
-		if !IsLifecycleProperty(name) {
-			continue
-		}
-		out = append(out, Property{Name: name, Value: strings.TrimSpace(value)})
 	}
 	return out
+}
+
+// splitPairs splits a line at each ";" that is followed by a known
+// property name and "=".
+func splitPairs(line string) []string {
+	var parts []string
+	start := 0
+	for i := 0; i < len(line); i++ {
+		if line[i] != ';' {
+			continue
+		}
+		rest := strings.TrimLeft(line[i+1:], " \t")
+		name, _, ok := strings.Cut(rest, "=")
+		if ok && IsLifecycleProperty(strings.TrimSpace(name)) {
+			parts = append(parts, line[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, line[start:])
 }
 
 // FormatKeyValues writes properties in the key=value form ParseKeyValues reads.

@@ -46,11 +46,11 @@ func TestLifecycleFromProperties(t *testing.T) {
 }
 
 func TestKeyValuesAndMarkings(t *testing.T) {
-	text := "Support data from the vendor portal.\ncdx:fda:level-of-support=abandoned; cdx:fda:justification=project archived\n" +
+	text := "Support data from the vendor portal.\ncdx:fda:level-of-support=abandoned; cdx:fda:justification=project archived; no successor\n" +
 		"cdx:cisa:unknown-information=supplier, hash\ncdx:cisa:withheld-information=license\nnot-ours=1"
 	props := ParseKeyValues(text)
 	l, errs := LifecycleFromProperties(props)
-	if len(errs) != 0 || l != (Lifecycle{LevelOfSupport: SupportAbandoned, Justification: "project archived"}) {
+	if len(errs) != 0 || l != (Lifecycle{LevelOfSupport: SupportAbandoned, Justification: "project archived; no successor"}) {
 		t.Errorf("lifecycle = %+v, errs %v", l, errs)
 	}
 	unknown, withheld := MarkingsFromProperties(props)
