@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/osv-scalibr/semantic"
 
+	"medvigil/internal/match/cpe"
 	"medvigil/internal/sbom"
 	"medvigil/internal/vuln"
 )
@@ -31,6 +32,8 @@ type Stats struct {
 	GitRanges       int // GIT ranges, ignored (commit ranges need the source tree)
 	UnparsedRanges  int // ranges whose versions do not parse in their ecosystem
 	NoVersionScheme int // entries whose ecosystem has no version scheme; matched by versions lists only
+	CPECriteria     int // NVD criteria in the CPE index
+	CSAFProducts    int // CSAF affected products indexed
 }
 
 // Index is the in-memory matching index over a knowledge base. Build it with
@@ -38,13 +41,30 @@ type Stats struct {
 type Index struct {
 	kb    *vuln.KB
 	byPkg map[pkgKey][]*entry
+	cpes  *cpe.Index
+	csaf  *csafIndex
 	stats Stats
+	// candidates enables candidate CPEs for components without one.
+	candidates bool
+}
+
+// Options tune matching.
+type Options struct {
+	// NoCPECandidates turns off candidate CPEs guessed from purls and names
+	// for components that carry no CPE (lower-confidence findings).
+	NoCPECandidates bool
 }
 
 // NewIndex indexes every advisory of kb that is not withdrawn.
-func NewIndex(kb *vuln.KB) *Index {
+func NewIndex(kb *vuln.KB) *Index { return NewIndexWith(kb, Options{}) }
+
+// NewIndexWith indexes kb with options.
+func NewIndexWith(kb *vuln.KB, opts Options) *Index {
 	kb.Freeze()
-	ix := &Index{kb: kb, byPkg: map[pkgKey][]*entry{}}
+	ix := &Index{kb: kb, byPkg: map[pkgKey][]*entry{}, candidates: !opts.NoCPECandidates}
+	ix.cpes = cpe.NewIndex(kb.Advisories())
+	ix.csaf = newCSAFIndex(kb.Advisories())
+	ix.stats.CPECriteria = ix.cpes.Len()
 	for _, a := range kb.Advisories() {
 		if a.IsWithdrawn() {
 			ix.stats.Withdrawn++
@@ -114,11 +134,27 @@ type Query struct {
 	hasPkg    bool
 	key       pkgKey
 	version   semantic.Version // nil when the version does not parse
+	cpes      []cpe.Name       // the component's own CPEs that parse
+	// supplier is the component's supplier or manufacturer name, for CSAF
+	// vendor + product matching.
+	supplier string
+	group    string
 }
 
 // NewQuery prepares a component for matching.
 func NewQuery(c *sbom.Component) Query {
-	q := Query{Component: ComponentRef{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL, CPEs: c.CPEs}}
+	q := Query{Component: ComponentRef{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL, CPEs: c.CPEs}, group: c.Group}
+	for _, s := range c.CPEs {
+		if n, err := cpe.Parse(s); err == nil {
+			q.cpes = append(q.cpes, n)
+		}
+	}
+	switch {
+	case !c.Supplier.IsZero():
+		q.supplier = c.Supplier.Name
+	case !c.Manufacturer.IsZero():
+		q.supplier = c.Manufacturer.Name
+	}
 	p, ok := PackageOf(c.PURL)
 	if !ok {
 		return q
@@ -187,10 +223,46 @@ func (e *entry) fixedVersions() []string {
 	return out
 }
 
+// lookupCPE returns the NVD criteria that match the component's own CPEs,
+// or, when it has none, candidate CPEs guessed from its purl and name
+// (reported as low confidence, never mixed with exact matches).
+func (ix *Index) lookupCPE(q *Query, out []hit) []hit {
+	if ix.cpes.Len() == 0 {
+		return out
+	}
+	names, method, conf := q.cpes, MethodCPE, ConfidenceHigh
+	if len(names) == 0 {
+		if !ix.candidates || q.Component.Name == "" || q.Component.Version == "" {
+			return out
+		}
+		names = cpe.Candidates(q.Component.Name, q.Component.Version, q.group, q.Component.PURL)
+		method, conf = MethodCPECandidate, ConfidenceLow
+	}
+	for _, n := range names {
+		for _, h := range ix.cpes.Lookup(n) {
+			rule := h.Why
+			if method == MethodCPECandidate {
+				rule = "candidate " + n.String() + ": " + rule
+			}
+			if len(h.Platform) > 0 {
+				rule += " (only when running on/with " + h.Platform[0].Criteria
+				if len(h.Platform) > 1 {
+					rule += " or another listed platform"
+				}
+				rule += ")"
+			}
+			out = append(out, hit{adv: h.Advisory, ev: Evidence{Advisory: h.Advisory.ID, Source: h.Advisory.Source, Method: method, Confidence: conf, Rule: rule}})
+		}
+	}
+	return out
+}
+
 // MatchQuery returns the findings for one prepared component, one per
 // vulnerability, sorted by ID.
 func (ix *Index) MatchQuery(q *Query) []Finding {
 	hits := ix.lookupPURL(q, nil)
+	hits = ix.lookupCPE(q, hits)
+	hits = ix.csaf.lookup(q, hits)
 	if len(hits) == 0 {
 		return nil
 	}
