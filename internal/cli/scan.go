@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"medvigil/internal/feeds"
+	"medvigil/internal/input"
+	"medvigil/internal/match"
+	"medvigil/internal/report"
+	"medvigil/internal/sbom/formats"
+	"medvigil/internal/vuln"
+)
+
+// failOn is a --fail-on threshold: a severity rank, or KEV.
+type failOn struct {
+	rank int
+	kev  bool
+}
+
+func parseFailOn(s string) (failOn, error) {
+	switch s {
+	case "":
+		return failOn{}, nil
+	case "kev":
+		return failOn{kev: true}, nil
+	case "low", "medium", "high", "critical":
+		return failOn{rank: match.RatingRank(s)}, nil
+	}
+	return failOn{}, fmt.Errorf("unknown --fail-on %q (want low, medium, high, critical or kev)", s)
+}
+
+func (f failOn) hit(fd *match.Finding) bool {
+	if f.kev {
+		return fd.KEV != nil
+	}
+	return f.rank > 0 && fd.Severity.Rank() >= f.rank
+}
+
+func (a *app) scanCommand() *cobra.Command {
+	var kbPaths []string
+	var output, failOnFlag string
+	var noCandidates bool
+	var maxSize int64
+	cmd := &cobra.Command{
+		Use:   "scan FILE...",
+		Short: "Find the known vulnerabilities of SBOM components (OSV, NVD CPE, CSAF, KEV, EPSS)",
+		Long: `Scan reads the knowledge base given with --kb (files and folders; each file is
+recognized by its content: OSV records, trees or all.zip, the CISA KEV catalog, FIRST
+EPSS CSV (plain or gzip), NVD CVE API 2.0 pages, CSAF 2.0 advisories), then matches
+every component of every SBOM by purl (ecosystem version ranges), CPE (NVD criteria)
+and CSAF product (purl, CPE, or vendor + product name + version).
+
+Results go to stdout; progress and warnings to stderr. Exit codes: 0 no finding at or
+above --fail-on (or no --fail-on), 1 a finding at or above --fail-on, 2 bad usage or an
+unreadable SBOM.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(kbPaths) == 0 {
+				return &exitError{ExitError, errors.New("scan needs at least one --kb source (e.g. --kb ../shared/data/osv --kb known_exploited_vulnerabilities.json)")}
+			}
+			format, err := report.ParseFormat(output)
+			if err != nil {
+				return &exitError{ExitError, err}
+			}
+			threshold, err := parseFailOn(failOnFlag)
+			if err != nil {
+				return &exitError{ExitError, err}
+			}
+			ctx := cmd.Context()
+			start := time.Now()
+			kb := vuln.NewKB()
+			prog := newProgress(a.stderr, "loading knowledge base", 0)
+			warnings := 0
+			_, st, err := feeds.Load(ctx, kb, kbPaths, func(e *input.Error) {
+				warnings++
+				if warnings <= 20 {
+					fmt.Fprintln(a.stderr, "warning:", e)
+				}
+			}, func(done, total int, file string) {
+				prog.total = total
+				prog.step(done, file)
+			})
+			prog.done()
+			if err != nil {
+				return &exitError{ExitError, err}
+			}
+			if warnings > 20 {
+				fmt.Fprintf(a.stderr, "warning: %d more knowledge-base warnings not shown\n", warnings-20)
+			}
+			ix := match.NewIndexWith(kb, match.Options{NoCPECandidates: noCandidates})
+			a.log.Info("knowledge base loaded", "advisories", kb.Len(), "kev", kb.KEVCount(), "epss", kb.EPSSCount(),
+				"files", st.Files, "skipped", st.Skipped, "duration_ms", time.Since(start).Milliseconds())
+
+			res := &report.Result{Tool: "medvigil", Version: Version, Time: time.Now().UTC(), Lookup: kb,
+				InformationURI: "https://github.com/medvigil/medvigil",
+				KB:             report.KBInfo{Advisories: kb.Len(), KEV: kb.KEVCount(), EPSS: kb.EPSSCount(), Sources: sources(st)}}
+			readFailed := false
+			sprog := newProgress(a.stderr, "scanning", len(args))
+			for i, path := range args {
+				sprog.step(i+1, path)
+				doc, err := formats.ReadFile(ctx, path, formats.Options{MaxSize: maxSize})
+				if err != nil {
+					fmt.Fprintln(a.stderr, "medvigil:", err)
+					readFailed = true
+					continue
+				}
+				res.Scans = append(res.Scans, report.Scan{File: path, Doc: doc, Findings: ix.Match(doc)})
+			}
+			sprog.done()
+			if err := a.writeOutput("", func(w io.Writer) error { return report.Write(w, res, format) }); err != nil {
+				return &exitError{ExitError, err}
+			}
+			if readFailed {
+				return &exitError{code: ExitError}
+			}
+			for _, s := range res.Scans {
+				for i := range s.Findings {
+					if threshold.hit(&s.Findings[i]) {
+						return &exitError{code: ExitFinding}
+					}
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVar(&kbPaths, "kb", nil, "knowledge-base file or folder (repeatable); recognized by content")
+	cmd.Flags().StringVar(&output, "output", "table", "output: table, json, sarif, cyclonedx-vdr or csv")
+	cmd.Flags().StringVar(&failOnFlag, "fail-on", "", "exit 1 when a finding is at least this severe: low, medium, high, critical, or kev")
+	cmd.Flags().BoolVar(&noCandidates, "no-cpe-candidates", false, "do not guess CPEs for components without one (drops low-confidence CPE findings)")
+	cmd.Flags().Int64Var(&maxSize, "max-size", formats.DefaultMaxSize, "largest SBOM file to read, in bytes")
+	return cmd
+}
+
+func sources(st feeds.Stats) []string {
+	var out []string
+	for k, n := range st.Records {
+		if n > 0 {
+			out = append(out, string(k))
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
