@@ -110,7 +110,17 @@ func RatingFromScore(s float64) string {
 
 func severityOf(advs []*vuln.Advisory) Severity {
 	best := Severity{Rating: "unknown"}
-	typeRank := map[vuln.SeverityType]int{vuln.CVSSv4: 3, vuln.CVSSv3: 2, vuln.CVSSv2: 1}
+	typeRank := func(t vuln.SeverityType) int {
+		switch t {
+		case vuln.CVSSv4:
+			return 3
+		case vuln.CVSSv3:
+			return 2
+		case vuln.CVSSv2:
+			return 1
+		}
+		return 0
+	}
 	qual := ""
 	for _, a := range advs {
 		for _, s := range a.Severities {
@@ -123,7 +133,7 @@ func severityOf(advs []*vuln.Advisory) Severity {
 			if s.Score <= 0 {
 				continue
 			}
-			if s.Score > best.Score || (s.Score == best.Score && typeRank[s.Type] > typeRank[best.Type]) {
+			if s.Score > best.Score || (s.Score == best.Score && typeRank(s.Type) > typeRank(best.Type)) {
 				best = Severity{Rating: RatingFromScore(s.Score), Score: s.Score, Vector: s.Vector, Type: s.Type}
 			}
 		}

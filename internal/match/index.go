@@ -39,11 +39,12 @@ type Stats struct {
 // Index is the in-memory matching index over a knowledge base. Build it with
 // NewIndex; it is read-only afterwards and safe for concurrent use.
 type Index struct {
-	kb    *vuln.KB
-	byPkg map[pkgKey][]*entry
-	cpes  *cpe.Index
-	csaf  *csafIndex
-	stats Stats
+	kb     *vuln.KB
+	byPkg  map[pkgKey][]*entry
+	cpes   *cpe.Index
+	csaf   *csafIndex
+	groups map[string]*groupInfo // vulnerability group → shared finding facts
+	stats  Stats
 	// candidates enables candidate CPEs for components without one.
 	candidates bool
 }
@@ -65,6 +66,13 @@ func NewIndexWith(kb *vuln.KB, opts Options) *Index {
 	ix.cpes = cpe.NewIndex(kb.Advisories())
 	ix.csaf = newCSAFIndex(kb.Advisories())
 	ix.stats.CPECriteria = ix.cpes.Len()
+	ix.groups = map[string]*groupInfo{}
+	for _, a := range kb.Advisories() {
+		g := kb.Group(a.ID)
+		if _, ok := ix.groups[g]; !ok {
+			ix.groups[g] = ix.newGroupInfo(a.ID)
+		}
+	}
 	for _, a := range kb.Advisories() {
 		if a.IsWithdrawn() {
 			ix.stats.Withdrawn++
@@ -134,7 +142,10 @@ type Query struct {
 	hasPkg    bool
 	key       pkgKey
 	version   semantic.Version // nil when the version does not parse
+	semver    semantic.Version // the version read as SemVer, for SEMVER ranges
 	cpes      []cpe.Name       // the component's own CPEs that parse
+	// candidates are CPEs guessed from purl and name when cpes is empty.
+	candidates []cpe.Name
 	// supplier is the component's supplier or manufacturer name, for CSAF
 	// vendor + product matching.
 	supplier string
@@ -155,6 +166,9 @@ func NewQuery(c *sbom.Component) Query {
 	case !c.Manufacturer.IsZero():
 		q.supplier = c.Manufacturer.Name
 	}
+	if len(q.cpes) == 0 && c.Name != "" && c.Version != "" {
+		q.candidates = cpe.Candidates(c.Name, c.Version, c.Group, c.PURL)
+	}
 	p, ok := PackageOf(c.PURL)
 	if !ok {
 		return q
@@ -167,6 +181,9 @@ func NewQuery(c *sbom.Component) Query {
 	q.key = pkgKey{base, nameKey(base, p.Name)}
 	if v, err := semantic.Parse(p.Version, base); err == nil && p.Version != "" {
 		q.version = v
+	}
+	if p.Version != "" {
+		q.semver = semantic.ParseSemverVersion(p.Version)
 	}
 	return q
 }
@@ -203,7 +220,7 @@ func (e *entry) affects(q *Query) (string, bool) {
 	for _, r := range e.ranges {
 		v := q.version
 		if r.typ == vuln.RangeSemver {
-			v = semantic.ParseSemverVersion(q.pkg.Version)
+			v = q.semver
 		}
 		if v == nil {
 			continue
@@ -232,11 +249,10 @@ func (ix *Index) lookupCPE(q *Query, out []hit) []hit {
 	}
 	names, method, conf := q.cpes, MethodCPE, ConfidenceHigh
 	if len(names) == 0 {
-		if !ix.candidates || q.Component.Name == "" || q.Component.Version == "" {
+		if !ix.candidates {
 			return out
 		}
-		names = cpe.Candidates(q.Component.Name, q.Component.Version, q.group, q.Component.PURL)
-		method, conf = MethodCPECandidate, ConfidenceLow
+		names, method, conf = q.candidates, MethodCPECandidate, ConfidenceLow
 	}
 	for _, n := range names {
 		for _, h := range ix.cpes.Lookup(n) {
@@ -279,19 +295,45 @@ func (ix *Index) Match(doc *sbom.Document) []Finding {
 	return out
 }
 
+// groupInfo is what every finding of one vulnerability shares, computed
+// once per vulnerability when the index is built.
+type groupInfo struct {
+	ids      []string
+	severity Severity
+	summary  string
+	kev      *vuln.KEV
+	epss     *vuln.EPSS
+}
+
+// group returns the shared facts of the vulnerability id belongs to.
+func (ix *Index) group(id string) *groupInfo {
+	if g, ok := ix.groups[ix.kb.Group(id)]; ok {
+		return g
+	}
+	return ix.newGroupInfo(id)
+}
+
+func (ix *Index) newGroupInfo(id string) *groupInfo {
+	advs := ix.kb.GroupAdvisories(id)
+	ids := ix.kb.IDs(id)
+	return &groupInfo{ids: ids, severity: severityOf(advs), summary: summaryOf(advs), kev: ix.kb.KEV(ids), epss: ix.kb.EPSS(ids)}
+}
+
 // findings groups hits by vulnerability and fills in severity, KEV, EPSS.
 func (ix *Index) findings(c ComponentRef, hits []hit) []Finding {
-	byGroup := map[string]*Finding{}
-	var order []string
+	out := make([]Finding, 0, len(hits))
+	groups := make([]string, 0, len(hits))
 	for _, h := range hits {
 		g := ix.kb.Group(h.adv.ID)
-		f, ok := byGroup[g]
-		if !ok {
-			ids := ix.kb.IDs(h.adv.ID)
-			f = &Finding{Component: c, ID: ids[0], IDs: ids, Confidence: ConfidenceLow}
-			byGroup[g] = f
-			order = append(order, g)
+		k := slices.Index(groups, g)
+		if k < 0 {
+			info := ix.group(h.adv.ID)
+			out = append(out, Finding{Component: c, ID: info.ids[0], IDs: info.ids, Confidence: ConfidenceLow,
+				Severity: info.severity, Summary: info.summary, KEV: info.kev, EPSS: info.epss})
+			groups = append(groups, g)
+			k = len(out) - 1
 		}
+		f := &out[k]
 		if !slices.ContainsFunc(f.Evidence, func(e Evidence) bool { return e == h.ev }) {
 			f.Evidence = append(f.Evidence, h.ev)
 		}
@@ -303,16 +345,6 @@ func (ix *Index) findings(c ComponentRef, hits []hit) []Finding {
 				f.Fixed = append(f.Fixed, fx)
 			}
 		}
-	}
-	out := make([]Finding, 0, len(order))
-	for _, g := range order {
-		f := byGroup[g]
-		advs := ix.kb.GroupAdvisories(f.ID)
-		f.Severity = severityOf(advs)
-		f.Summary = summaryOf(advs)
-		f.KEV = ix.kb.KEV(f.IDs)
-		f.EPSS = ix.kb.EPSS(f.IDs)
-		out = append(out, *f)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
