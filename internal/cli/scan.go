@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -101,19 +104,13 @@ unreadable SBOM.`,
 			res := &report.Result{Tool: "medvigil", Version: Version, Time: time.Now().UTC(), Lookup: kb,
 				InformationURI: "https://github.com/medvigil/medvigil",
 				KB:             report.KBInfo{Advisories: kb.Len(), KEV: kb.KEVCount(), EPSS: kb.EPSSCount(), Sources: sources(st)}}
+			scans, readErrs := a.scanAll(ctx, ix, args, maxSize)
+			res.Scans = scans
 			readFailed := false
-			sprog := newProgress(a.stderr, "scanning", len(args))
-			for i, path := range args {
-				sprog.step(i+1, path)
-				doc, err := formats.ReadFile(ctx, path, formats.Options{MaxSize: maxSize})
-				if err != nil {
-					fmt.Fprintln(a.stderr, "medvigil:", err)
-					readFailed = true
-					continue
-				}
-				res.Scans = append(res.Scans, report.Scan{File: path, Doc: doc, Findings: ix.Match(doc)})
+			for _, err := range readErrs {
+				fmt.Fprintln(a.stderr, "medvigil:", err)
+				readFailed = true
 			}
-			sprog.done()
 			if err := a.writeOutput("", func(w io.Writer) error { return report.Write(w, res, format) }); err != nil {
 				return &exitError{ExitError, err}
 			}
@@ -147,4 +144,51 @@ func sources(st feeds.Stats) []string {
 	}
 	sort.Strings(out)
 	return slices.Compact(out)
+}
+
+// scanAll reads and matches the SBOMs on all cores, keeping the order of
+// paths; it returns the scans that worked and the read errors, in order.
+func (a *app) scanAll(ctx context.Context, ix *match.Index, paths []string, maxSize int64) ([]report.Scan, []error) {
+	type out struct {
+		scan report.Scan
+		err  error
+	}
+	outs := make([]out, len(paths))
+	prog := newProgress(a.stderr, "scanning", len(paths))
+	var mu sync.Mutex
+	done := 0
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(len(paths), max(1, runtime.GOMAXPROCS(0))) {
+		wg.Go(func() {
+			for i := range jobs {
+				doc, err := formats.ReadFile(ctx, paths[i], formats.Options{MaxSize: maxSize})
+				if err != nil {
+					outs[i].err = err
+				} else {
+					outs[i].scan = report.Scan{File: paths[i], Doc: doc, Findings: ix.Match(doc)}
+				}
+				mu.Lock()
+				done++
+				prog.step(done, paths[i])
+				mu.Unlock()
+			}
+		})
+	}
+	for i := range paths {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	prog.done()
+	var scans []report.Scan
+	var errs []error
+	for _, o := range outs {
+		if o.err != nil {
+			errs = append(errs, o.err)
+			continue
+		}
+		scans = append(scans, o.scan)
+	}
+	return scans, errs
 }

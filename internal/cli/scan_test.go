@@ -69,3 +69,19 @@ func TestScanJSONIsOnlyResults(t *testing.T) {
 		t.Errorf("first finding = %+v, want the KEV one first with all its IDs", first)
 	}
 }
+
+func TestScanManySBOMsConcurrently(t *testing.T) {
+	root := realdata.Root(t)
+	demo := filepath.Join(root, "examples", "sboms", "infusion-pump.cdx.json")
+	args := []string{"scan", "--kb", filepath.Join(root, "examples", "kb"), "--output", "csv"}
+	for range 8 {
+		args = append(args, demo)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := Run(context.Background(), args, nil, &stdout, &stderr); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if got := strings.Count(stdout.String(), "CVE-2099-0002"); got != 8 {
+		t.Errorf("CVE-2099-0002 rows = %d, want 8 (one per scanned SBOM)", got)
+	}
+}
