@@ -65,6 +65,7 @@ func NewIndexWith(kb *vuln.KB, opts Options) *Index {
 	ix := &Index{kb: kb, byPkg: map[pkgKey][]*entry{}, candidates: !opts.NoCPECandidates}
 	ix.cpes = cpe.NewIndex(kb.Advisories())
 	ix.csaf = newCSAFIndex(kb.Advisories())
+	ix.stats.CSAFProducts = ix.csaf.indexed()
 	ix.stats.CPECriteria = ix.cpes.Len()
 	ix.groups = map[string]*groupInfo{}
 	for _, a := range kb.Advisories() {
