@@ -47,7 +47,7 @@ func policy() map[string][]string {
 		"medvigil/internal/csaf":             {vulnPkg, input, "github.com/gocsaf/csaf/v3/...", purl},
 		"medvigil/internal/report":           {sbom, vulnPkg, "medvigil/internal/match", cdx},
 		"medvigil/internal/feeds":            {vulnPkg, input, "medvigil/internal/vuln/...", "medvigil/internal/csaf"},
-		"medvigil/internal/match/portfolio":  {sbom, vulnPkg, "medvigil/internal/match", "medvigil/internal/match/cpe"},
+		"medvigil/internal/match/portfolio":  {sbom, vulnPkg, "medvigil/internal/match", "medvigil/internal/match/cpe", purl, "github.com/google/osv-scalibr/semantic"},
 		"medvigil/internal/vuln/snapshot":    {vulnPkg},
 		"medvigil/internal/match/cpe":        {vulnPkg},
 		"medvigil/internal/match":            {sbom, vulnPkg, "medvigil/internal/match/cpe", purl, "github.com/google/osv-scalibr/semantic"},
