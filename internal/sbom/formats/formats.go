@@ -97,8 +97,20 @@ func ReadFile(ctx context.Context, path string, opts Options) (*sbom.Document, e
 		return nil, &input.Error{File: path, Err: err}
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > opts.maxSize() {
-		return nil, &input.Error{File: path, Err: fmt.Errorf("%w of %d bytes (the file has %d)", ErrTooLarge, opts.maxSize(), fi.Size())}
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		if fi.Size() > opts.maxSize() {
+			return nil, &input.Error{File: path, Err: fmt.Errorf("%w of %d bytes (the file has %d)", ErrTooLarge, opts.maxSize(), fi.Size())}
+		}
+		// Read a regular file into a buffer of its size: io.ReadAll would
+		// grow by doubling, copying and touching twice the memory.
+		data := make([]byte, fi.Size())
+		if _, err := io.ReadFull(f, data); err != nil {
+			return nil, &input.Error{File: path, Err: fmt.Errorf("read: %w", err)}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return Decode(path, data)
 	}
 	return Read(ctx, path, f, opts)
 }
