@@ -21,6 +21,7 @@ import (
 	"medvigil/internal/vuln/kev"
 	"medvigil/internal/vuln/nvd"
 	"medvigil/internal/vuln/osv"
+	"medvigil/internal/vuln/snapshot"
 )
 
 // Kind is a recognized source kind.
@@ -33,6 +34,9 @@ const (
 	KindEPSS Kind = "epss"
 	KindNVD  Kind = "nvd"
 	KindCSAF Kind = "csaf"
+	// KindSnapshot is medvigil's compact knowledge-base file
+	// (internal/vuln/snapshot), written by `medvigil kb build`.
+	KindSnapshot Kind = "snapshot"
 )
 
 // Stats counts what a load read.
@@ -61,6 +65,7 @@ const MaxFile = 256 << 20
 type result struct {
 	kind     Kind
 	advs     []*vuln.Advisory
+	snap     *vuln.KB
 	kev      *kev.Catalog
 	epss     *epss.Scores
 	docs     []*csaf.Document
@@ -159,6 +164,13 @@ feed:
 			st.Withdrawn += r.stats.Withdrawn
 		}
 		switch r.kind {
+		case KindSnapshot:
+			if r.snap != nil {
+				kb.Add(r.snap.Advisories()...)
+				kb.SetKEV(r.snap.KEVEntries())
+				kb.SetEPSS(r.snap.EPSSEntries())
+				st.Records[KindSnapshot] += r.snap.Len()
+			}
 		case KindKEV:
 			if r.kev != nil {
 				kb.SetKEV(r.kev.Entries)
@@ -217,6 +229,8 @@ func loadFile(ctx context.Context, path string) result {
 // Detect names the source kind of data, or "" when it is none medvigil reads.
 func Detect(data []byte) Kind {
 	switch {
+	case bytes.HasPrefix(data, []byte("MEDVIGIL-KB")):
+		return KindSnapshot
 	case epss.Looks(data):
 		return KindEPSS
 	case kev.Looks(data):
@@ -235,6 +249,11 @@ func decode(path string, data []byte) result {
 	r := result{kind: Detect(data)}
 	var err error
 	switch r.kind {
+	case KindSnapshot:
+		r.snap, err = snapshot.Read(bytes.NewReader(data))
+		if err != nil {
+			err = &input.Error{File: path, Err: err}
+		}
 	case KindEPSS:
 		r.epss, r.warnings, err = epss.Read(path, bytes.NewReader(data))
 	case KindKEV:

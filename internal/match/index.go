@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/google/osv-scalibr/semantic"
 
@@ -26,25 +28,29 @@ type entry struct {
 
 // Stats describe an index.
 type Stats struct {
-	Advisories      int // advisories indexed
-	Withdrawn       int // skipped: withdrawn by their source
-	PackageEntries  int // (advisory, package) pairs in the purl index
-	GitRanges       int // GIT ranges, ignored (commit ranges need the source tree)
-	UnparsedRanges  int // ranges whose versions do not parse in their ecosystem
-	NoVersionScheme int // entries whose ecosystem has no version scheme; matched by versions lists only
-	CPECriteria     int // NVD criteria in the CPE index
-	CSAFProducts    int // CSAF affected products indexed
+	Advisories     int // advisories indexed
+	Withdrawn      int // skipped: withdrawn by their source
+	PackageEntries int // (advisory, package) pairs in the purl index
+	GitRanges      int // GIT ranges, ignored (commit ranges need the source tree)
+	// UnparsedRanges counts ranges whose versions do not parse in their
+	// ecosystem, among the packages looked up so far (ranges are parsed on
+	// first use).
+	UnparsedRanges int
+	CPECriteria    int // NVD criteria in the CPE index
+	CSAFProducts   int // CSAF affected products indexed
 }
 
 // Index is the in-memory matching index over a knowledge base. Build it with
 // NewIndex; it is read-only afterwards and safe for concurrent use.
 type Index struct {
 	kb     *vuln.KB
-	byPkg  map[pkgKey][]*entry
+	byPkg  map[pkgKey]*bucket
 	cpes   *cpe.Index
 	csaf   *csafIndex
 	groups map[string]*groupInfo // vulnerability group → shared finding facts
-	stats  Stats
+	// unparsed counts ranges that did not parse, as buckets are prepared.
+	unparsed atomic.Int64
+	stats    Stats
 	// candidates enables candidate CPEs for components without one.
 	candidates bool
 }
@@ -62,7 +68,7 @@ func NewIndex(kb *vuln.KB) *Index { return NewIndexWith(kb, Options{}) }
 // NewIndexWith indexes kb with options.
 func NewIndexWith(kb *vuln.KB, opts Options) *Index {
 	kb.Freeze()
-	ix := &Index{kb: kb, byPkg: map[pkgKey][]*entry{}, candidates: !opts.NoCPECandidates}
+	ix := &Index{kb: kb, byPkg: map[pkgKey]*bucket{}, candidates: !opts.NoCPECandidates}
 	ix.cpes = cpe.NewIndex(kb.Advisories())
 	ix.csaf = newCSAFIndex(kb.Advisories())
 	ix.stats.CSAFProducts = ix.csaf.indexed()
@@ -88,38 +94,80 @@ func NewIndexWith(kb *vuln.KB, opts Options) *Index {
 }
 
 // Stats returns counts of what the index holds and skipped.
-func (ix *Index) Stats() Stats { return ix.stats }
+func (ix *Index) Stats() Stats {
+	st := ix.stats
+	st.UnparsedRanges = int(ix.unparsed.Load())
+	return st
+}
 
 // KB returns the knowledge base the index was built from.
 func (ix *Index) KB() *vuln.KB { return ix.kb }
+
+// bucket holds the OSV entries of one package. Their ranges are parsed on
+// the first look-up of the package, not when the index is built: a scan pays
+// only for the packages its SBOMs contain (osv-scanner likewise loads only the
+// advisories of packages it sees).
+type bucket struct {
+	once    sync.Once
+	raw     []rawAffected
+	entries []*entry
+}
+
+type rawAffected struct {
+	adv *vuln.Advisory
+	af  *vuln.Affected
+}
 
 func (ix *Index) addAffected(a *vuln.Advisory, af *vuln.Affected) {
 	if af.Ecosystem == "" || af.Name == "" || af.Status != "" {
 		return // not an OSV package entry (CSAF products and NVD CPEs are indexed elsewhere)
 	}
 	eco := baseEcosystem(af.Ecosystem)
-	e := &entry{adv: a, eco: af.Ecosystem, name: af.Name, versions: af.Versions}
-	if _, err := semantic.Parse("0", eco); err != nil && len(af.Ranges) > 0 {
-		ix.stats.NoVersionScheme++
-	}
+	usable := len(af.Versions) > 0
 	for _, r := range af.Ranges {
 		if r.Type == vuln.RangeGit {
 			ix.stats.GitRanges++
 			continue
 		}
-		pr, ok := prepareRange(eco, r)
-		if !ok {
-			ix.stats.UnparsedRanges++
-			continue
-		}
-		e.ranges = append(e.ranges, pr)
+		usable = true
 	}
-	if len(e.ranges) == 0 && len(e.versions) == 0 {
+	if !usable {
 		return
 	}
 	k := pkgKey{eco, nameKey(eco, normalizeAffectedName(eco, af.Name))}
-	ix.byPkg[k] = append(ix.byPkg[k], e)
+	b := ix.byPkg[k]
+	if b == nil {
+		b = &bucket{}
+		ix.byPkg[k] = b
+	}
+	b.raw = append(b.raw, rawAffected{a, af})
 	ix.stats.PackageEntries++
+}
+
+// prepared returns the bucket's entries, parsing their ranges once.
+func (ix *Index) prepared(b *bucket) []*entry {
+	b.once.Do(func() {
+		for _, r := range b.raw {
+			eco := baseEcosystem(r.af.Ecosystem)
+			e := &entry{adv: r.adv, eco: r.af.Ecosystem, name: r.af.Name, versions: r.af.Versions}
+			for _, rg := range r.af.Ranges {
+				if rg.Type == vuln.RangeGit {
+					continue
+				}
+				pr, ok := prepareRange(eco, rg)
+				if !ok {
+					ix.unparsed.Add(1)
+					continue
+				}
+				e.ranges = append(e.ranges, pr)
+			}
+			if len(e.ranges) > 0 || len(e.versions) > 0 {
+				b.entries = append(b.entries, e)
+			}
+		}
+		b.raw = nil
+	})
+	return b.entries
 }
 
 // baseEcosystem drops an OSV ecosystem's release suffix ("Debian:12" →
@@ -201,7 +249,11 @@ func (ix *Index) lookupPURL(q *Query, out []hit) []hit {
 	if !q.hasPkg || q.pkg.Version == "" {
 		return out
 	}
-	for _, e := range ix.byPkg[q.key] {
+	b := ix.byPkg[q.key]
+	if b == nil {
+		return out
+	}
+	for _, e := range ix.prepared(b) {
 		if rule, ok := e.affects(q); ok {
 			out = append(out, hit{
 				adv: e.adv,
