@@ -66,7 +66,7 @@ func Decode(name string, data []byte) (*Catalog, []*input.Error, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	var w wireCatalog
 	if err := json.Unmarshal(data, &w); err != nil {
-		return nil, nil, jsonError(name, "", data, err)
+		return nil, nil, input.FromJSON("kev", name, "", data, err)
 	}
 	if isNull(w.CatalogVersion) {
 		return nil, nil, input.AtPointer(name, "/catalogVersion", errors.New("kev: not a KEV catalog: no catalogVersion"))
@@ -76,11 +76,11 @@ func Decode(name string, data []byte) (*Catalog, []*input.Error, error) {
 	}
 	c := &Catalog{Title: w.Title}
 	if err := json.Unmarshal(w.CatalogVersion, &c.Version); err != nil {
-		return nil, nil, jsonError(name, "/catalogVersion", w.CatalogVersion, err)
+		return nil, nil, input.FromJSON("kev", name, "/catalogVersion", w.CatalogVersion, err)
 	}
 	var list []json.RawMessage
 	if err := json.Unmarshal(w.Vulnerabilities, &list); err != nil {
-		return nil, nil, jsonError(name, "/vulnerabilities", w.Vulnerabilities, err)
+		return nil, nil, input.FromJSON("kev", name, "/vulnerabilities", w.Vulnerabilities, err)
 	}
 
 	var warnings []*input.Error
@@ -113,7 +113,7 @@ func Decode(name string, data []byte) (*Catalog, []*input.Error, error) {
 		}
 		var e wireEntry
 		if err := json.Unmarshal(raw, &e); err != nil {
-			ie := jsonError(name, ptr, raw, err)
+			ie := input.FromJSON("kev", name, ptr, raw, err)
 			ie.Err = fmt.Errorf("%w; entry skipped", ie.Err)
 			warnings = append(warnings, ie)
 			continue
@@ -187,7 +187,7 @@ func isDate(s string) bool {
 // its top level.
 func Looks(data []byte) bool {
 	var version, vulns bool
-	topKeys(data, func(key string) bool {
+	input.TopKeys(data, func(key string) bool {
 		switch key {
 		case "catalogVersion":
 			version = true

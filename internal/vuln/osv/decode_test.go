@@ -222,7 +222,7 @@ func TestDecodeFaults(t *testing.T) {
 			name: "not an object",
 			data: `["GO-1"]`,
 			want: place{File: "r.json"},
-			msg:  "the record is a JSON array, want an object",
+			msg:  "the document is a JSON array, want an object",
 		},
 	}
 	for _, tt := range tests {

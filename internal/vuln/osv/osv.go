@@ -101,7 +101,7 @@ func decode(name string, data []byte, warn func(*input.Error)) (*vuln.Advisory, 
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	var r record
 	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, jsonError(name, data, err)
+		return nil, input.FromJSON("osv", name, "", data, err)
 	}
 	id := strings.TrimSpace(r.ID)
 	if id == "" {

@@ -1,4 +1,4 @@
-package kev
+package input
 
 import (
 	"bytes"
@@ -7,19 +7,17 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-
-	"medvigil/internal/input"
 )
 
-// jsonError places an encoding/json error in data, which sits at the JSON
-// pointer prefix of the file name ("" for the whole file): a syntax error at
-// its line and column, a type error at the JSON pointer of the offending
-// value (or, in the whole file, at its line and column when the pointer
-// cannot be found).
-func jsonError(name, prefix string, data []byte, err error) *input.Error {
+// FromJSON places an encoding/json error in data, which sits at the JSON
+// pointer prefix of file ("" for the whole file): a syntax error at its line
+// and column, a type error at the JSON pointer of the offending value (or, in
+// the whole file, at its line and column when the pointer cannot be found).
+// pkg prefixes the message ("osv: …"), as errors in medvigil are.
+func FromJSON(pkg, name, prefix string, data []byte, err error) *Error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) && prefix != "" {
-		return input.AtPointer(name, prefix, fmt.Errorf("kev: %w", err))
+		return AtPointer(name, prefix, fmt.Errorf("%s: %w", pkg, err))
 	}
 	if errors.As(err, &se) {
 		// Offset counts the bytes read, the offending one included; at the
@@ -28,22 +26,22 @@ func jsonError(name, prefix string, data []byte, err error) *input.Error {
 		if off > 0 && off <= int64(len(data)) && !strings.HasPrefix(se.Error(), "unexpected end") {
 			off--
 		}
-		line, col := input.LineColumn(data, off)
-		return input.AtLine(name, line, col, fmt.Errorf("kev: %w", err))
+		line, col := LineColumn(data, off)
+		return AtLine(name, line, col, fmt.Errorf("%s: %w", pkg, err))
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		msg := fmt.Errorf("kev: %s is a JSON %s, want %s", fieldName(te.Field), te.Value, wantType(te.Type))
-		if ptr, ok := pointerAt(data, te.Offset); ok {
-			return input.AtPointer(name, prefix+ptr, msg)
+		msg := fmt.Errorf("%s: %s is a JSON %s, want %s", pkg, fieldName(te.Field), te.Value, wantType(te.Type))
+		if ptr, ok := PointerAt(data, te.Offset); ok {
+			return AtPointer(name, prefix+ptr, msg)
 		}
 		if prefix != "" {
-			return input.AtPointer(name, prefix, msg)
+			return AtPointer(name, prefix, msg)
 		}
-		line, col := input.LineColumn(data, te.Offset)
-		return input.AtLine(name, line, col, msg)
+		line, col := LineColumn(data, te.Offset)
+		return AtLine(name, line, col, msg)
 	}
-	return &input.Error{File: name, Err: fmt.Errorf("kev: %w", err)}
+	return &Error{File: name, Err: fmt.Errorf("%s: %w", pkg, err)}
 }
 
 func fieldName(f string) string {
@@ -72,10 +70,10 @@ func wantType(t reflect.Type) string {
 	return "another type"
 }
 
-// pointerAt returns the JSON pointer of the value that ends at offset in
+// PointerAt returns the JSON pointer of the value that ends at offset in
 // data (a scalar) or whose opening bracket ends there (an object or array):
 // the offset encoding/json reports in an UnmarshalTypeError.
-func pointerAt(data []byte, offset int64) (string, bool) {
+func PointerAt(data []byte, offset int64) (string, bool) {
 	type frame struct {
 		array   bool
 		index   int
@@ -101,7 +99,7 @@ func pointerAt(data []byte, offset int64) (string, bool) {
 				tokens[i] = f.key
 			}
 		}
-		return input.Pointer(tokens...)
+		return Pointer(tokens...)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	for {
@@ -136,11 +134,11 @@ func pointerAt(data []byte, offset int64) (string, bool) {
 	}
 }
 
-// topKeys calls seen with each key of the top-level JSON object in data, in
+// TopKeys calls seen with each key of the top-level JSON object in data, in
 // order, until seen returns true or the object (or data, which may be only
 // the head of a document) ends. It reports false when data does not start
 // with a JSON object.
-func topKeys(data []byte, seen func(key string) bool) bool {
+func TopKeys(data []byte, seen func(key string) bool) bool {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
