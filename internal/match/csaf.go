@@ -194,7 +194,7 @@ func purlKey(s string) (key, version string, ok bool) {
 	}
 	typ, ns, name := strings.ToLower(p.Type), strings.ToLower(p.Namespace), strings.ToLower(p.Name)
 	if typ == "pypi" {
-		name = pep503(name)
+		name = PEP503Name(name)
 	}
 	return typ + "/" + ns + "/" + name, p.Version, true
 }

@@ -67,9 +67,9 @@ func distroEcosystem(p packageurl.PackageURL, names map[string]string) string {
 	return eco
 }
 
-// pep503 normalizes a Python package name (PEP 503): lower case, and every
+// PEP503Name normalizes a Python package name (PEP 503): lower case, and every
 // run of "-", "_" and "." becomes one "-".
-func pep503(name string) string {
+func PEP503Name(name string) string {
 	var b strings.Builder
 	b.Grow(len(name))
 	sep := false
@@ -97,7 +97,7 @@ func pep503(name string) string {
 func normalizeName(eco string, p packageurl.PackageURL) string {
 	switch eco {
 	case "PyPI":
-		return pep503(p.Name)
+		return PEP503Name(p.Name)
 	case "Maven":
 		if p.Namespace == "" {
 			return p.Name

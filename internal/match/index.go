@@ -179,7 +179,7 @@ func baseEcosystem(eco string) string {
 
 func normalizeAffectedName(eco, name string) string {
 	if eco == "PyPI" {
-		return pep503(name)
+		return PEP503Name(name)
 	}
 	return name
 }

@@ -43,32 +43,9 @@ type key struct {
 func packageKey(eco, name string) key {
 	base, _, _ := strings.Cut(eco, ":")
 	if base == "PyPI" {
-		name = pep503(name)
+		name = match.PEP503Name(name)
 	}
 	return key{kind: kindPackage, a: base, b: strings.ToLower(name)}
-}
-
-// pep503 normalizes a Python package name (PEP 503): lower case, and every
-// run of "-", "_" and "." becomes one "-".
-func pep503(name string) string {
-	var b strings.Builder
-	b.Grow(len(name))
-	sep := false
-	for _, r := range strings.ToLower(name) {
-		if r == '-' || r == '_' || r == '.' {
-			sep = true
-			continue
-		}
-		if sep {
-			b.WriteByte('-')
-			sep = false
-		}
-		b.WriteRune(r)
-	}
-	if sep {
-		b.WriteByte('-')
-	}
-	return b.String()
 }
 
 // purlKeys returns the key of a purl: its OSV package when its type names an
