@@ -166,10 +166,8 @@ feed:
 		switch r.kind {
 		case KindSnapshot:
 			if r.snap != nil {
-				kb.Add(r.snap.Advisories()...)
-				kb.SetKEV(r.snap.KEVEntries())
-				kb.SetEPSS(r.snap.EPSSEntries())
 				st.Records[KindSnapshot] += r.snap.Len()
+				kb.Merge(r.snap)
 			}
 		case KindKEV:
 			if r.kev != nil {

@@ -50,3 +50,28 @@ func TestKBGroupsAliases(t *testing.T) {
 		t.Error("groups are wrong")
 	}
 }
+
+func TestKBMerge(t *testing.T) {
+	build := func() *KB {
+		kb := NewKB()
+		kb.Add(&Advisory{ID: "GHSA-a", Aliases: []string{"CVE-1"}}, &Advisory{ID: "GO-1", Aliases: []string{"CVE-1"}})
+		kb.SetKEV(map[string]KEV{"CVE-1": {DateAdded: "2024-01-01"}})
+		return kb
+	}
+	empty := NewKB()
+	empty.Merge(build())
+	full := NewKB()
+	full.Add(&Advisory{ID: "PYSEC-1", Aliases: []string{"CVE-2"}})
+	full.Merge(build())
+	for name, kb := range map[string]*KB{"into empty": empty, "into non-empty": full} {
+		if diff := cmp.Diff([]string{"CVE-1", "GHSA-a", "GO-1"}, kb.IDs("GO-1")); diff != "" {
+			t.Errorf("%s: IDs (-want +got):\n%s", name, diff)
+		}
+		if kb.KEV(kb.IDs("GHSA-a")) == nil {
+			t.Errorf("%s: KEV lost", name)
+		}
+	}
+	if full.Len() != 3 || full.KEV(full.IDs("PYSEC-1")) != nil {
+		t.Errorf("non-empty merge: len %d", full.Len())
+	}
+}
