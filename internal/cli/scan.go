@@ -17,6 +17,7 @@ import (
 	"medvigil/internal/input"
 	"medvigil/internal/match"
 	"medvigil/internal/report"
+	"medvigil/internal/sbom"
 	"medvigil/internal/sbom/formats"
 	"medvigil/internal/vuln"
 )
@@ -78,6 +79,10 @@ unreadable SBOM.`,
 			}
 			ctx := cmd.Context()
 			start := time.Now()
+			// The SBOMs are read while the knowledge base loads: neither
+			// needs the other until matching.
+			docsReady := make(chan []readResult, 1)
+			go func() { docsReady <- a.readAll(ctx, args, maxSize) }()
 			kb := vuln.NewKB()
 			prog := newProgress(a.stderr, "loading knowledge base", 0)
 			warnings := 0
@@ -104,7 +109,7 @@ unreadable SBOM.`,
 			res := &report.Result{Tool: "medvigil", Version: Version, Time: time.Now().UTC(), Lookup: kb,
 				InformationURI: "https://github.com/medvigil/medvigil",
 				KB:             report.KBInfo{Advisories: kb.Len(), KEV: kb.KEVCount(), EPSS: kb.EPSSCount(), Sources: sources(st)}}
-			scans, readErrs := a.scanAll(ctx, ix, args, maxSize)
+			scans, readErrs := matchAll(ix, <-docsReady)
 			res.Scans = scans
 			readFailed := false
 			for _, err := range readErrs {
@@ -146,15 +151,17 @@ func sources(st feeds.Stats) []string {
 	return slices.Compact(out)
 }
 
-// scanAll reads and matches the SBOMs on all cores, keeping the order of
-// paths; it returns the scans that worked and the read errors, in order.
-func (a *app) scanAll(ctx context.Context, ix *match.Index, paths []string, maxSize int64) ([]report.Scan, []error) {
-	type out struct {
-		scan report.Scan
-		err  error
-	}
-	outs := make([]out, len(paths))
-	prog := newProgress(a.stderr, "scanning", len(paths))
+// readResult is one SBOM read, or why it could not be.
+type readResult struct {
+	path string
+	doc  *sbom.Document
+	err  error
+}
+
+// readAll reads the SBOMs on all cores, keeping the order of paths.
+func (a *app) readAll(ctx context.Context, paths []string, maxSize int64) []readResult {
+	outs := make([]readResult, len(paths))
+	prog := newProgress(a.stderr, "reading SBOMs", len(paths))
 	var mu sync.Mutex
 	done := 0
 	jobs := make(chan int)
@@ -163,11 +170,7 @@ func (a *app) scanAll(ctx context.Context, ix *match.Index, paths []string, maxS
 		wg.Go(func() {
 			for i := range jobs {
 				doc, err := formats.ReadFile(ctx, paths[i], formats.Options{MaxSize: maxSize})
-				if err != nil {
-					outs[i].err = err
-				} else {
-					outs[i].scan = report.Scan{File: paths[i], Doc: doc, Findings: ix.Match(doc)}
-				}
+				outs[i] = readResult{path: paths[i], doc: doc, err: err}
 				mu.Lock()
 				done++
 				prog.step(done, paths[i])
@@ -181,14 +184,20 @@ func (a *app) scanAll(ctx context.Context, ix *match.Index, paths []string, maxS
 	close(jobs)
 	wg.Wait()
 	prog.done()
+	return outs
+}
+
+// matchAll matches every SBOM that was read; it returns the scans and the
+// read errors, both in the order of the paths.
+func matchAll(ix *match.Index, docs []readResult) ([]report.Scan, []error) {
 	var scans []report.Scan
 	var errs []error
-	for _, o := range outs {
-		if o.err != nil {
-			errs = append(errs, o.err)
+	for _, r := range docs {
+		if r.err != nil {
+			errs = append(errs, r.err)
 			continue
 		}
-		scans = append(scans, o.scan)
+		scans = append(scans, report.Scan{File: r.path, Doc: r.doc, Findings: ix.Match(r.doc)})
 	}
 	return scans, errs
 }
