@@ -1,11 +1,12 @@
 package csaf
 
 import (
+	"medvigil/internal/input"
+
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 
 	gocsaf "github.com/gocsaf/csaf/v3/csaf"
@@ -182,7 +183,7 @@ func partError(raw []byte, err error) (rel string, msg error) {
 		if what == "" {
 			what = "the value"
 		}
-		return rel, fmt.Errorf("csaf: %s is a JSON %s, want %s: %w", what, te.Value, wantType(te.Type), err)
+		return rel, fmt.Errorf("csaf: %s is a JSON %s, want %s: %w", what, te.Value, input.JSONKind(te.Type), err)
 	}
 	// gocsaf reports a value that breaks a CSAF pattern as "<value> does not
 	// match <regular expression>"; the CPE expression alone is 500 bytes.
@@ -191,28 +192,6 @@ func partError(raw []byte, err error) (rel string, msg error) {
 		return "", fmt.Errorf("csaf: %s does not match the pattern CSAF 2.0 requires", value)
 	}
 	return "", fmt.Errorf("csaf: %w", err)
-}
-
-func wantType(t reflect.Type) string {
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t == nil {
-		return "another type"
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.Struct, reflect.Map:
-		return "an object"
-	case reflect.Float32, reflect.Float64, reflect.Int, reflect.Int64:
-		return "a number"
-	}
-	return "another type"
 }
 
 // pointerAt returns the JSON pointer, relative to raw, of the first value

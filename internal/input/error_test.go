@@ -2,6 +2,7 @@ package input
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 )
 
@@ -40,6 +41,30 @@ func TestLineColumn(t *testing.T) {
 		l, c := LineColumn(data, tt.off)
 		if l != tt.line || c != tt.col {
 			t.Errorf("LineColumn(%d) = %d:%d, want %d:%d", tt.off, l, c, tt.line, tt.col)
+		}
+	}
+}
+
+func TestJSONKind(t *testing.T) {
+	var s *string
+	tests := []struct {
+		t    reflect.Type
+		want string
+	}{
+		{reflect.TypeOf(""), "a string"},
+		{reflect.TypeOf(s), "a string"},
+		{reflect.TypeOf(0), "a number"},
+		{reflect.TypeOf(uint8(0)), "a number"},
+		{reflect.TypeOf(1.5), "a number"},
+		{reflect.TypeOf(true), "a boolean"},
+		{reflect.TypeOf([]int{}), "an array"},
+		{reflect.TypeOf(map[string]int{}), "an object"},
+		{reflect.TypeOf(struct{}{}), "an object"},
+		{nil, "another type"},
+	}
+	for _, tt := range tests {
+		if got := JSONKind(tt.t); got != tt.want {
+			t.Errorf("JSONKind(%v) = %q, want %q", tt.t, got, tt.want)
 		}
 	}
 }

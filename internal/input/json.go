@@ -31,7 +31,7 @@ func FromJSON(pkg, name, prefix string, data []byte, err error) *Error {
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		msg := fmt.Errorf("%s: %s is a JSON %s, want %s", pkg, fieldName(te.Field), te.Value, wantType(te.Type))
+		msg := fmt.Errorf("%s: %s is a JSON %s, want %s", pkg, fieldName(te.Field), te.Value, JSONKind(te.Type))
 		if ptr, ok := PointerAt(data, te.Offset); ok {
 			return AtPointer(name, prefix+ptr, msg)
 		}
@@ -51,7 +51,13 @@ func fieldName(f string) string {
 	return f
 }
 
-func wantType(t reflect.Type) string {
+// JSONKind names the JSON kind that decodes into Go type t ("a string",
+// "a number", "a boolean", "an array", "an object"), for messages about an
+// encoding/json UnmarshalTypeError. Pointers name what they point to.
+func JSONKind(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
 	if t == nil {
 		return "another type"
 	}
@@ -62,9 +68,10 @@ func wantType(t reflect.Type) string {
 		return "a boolean"
 	case reflect.Slice, reflect.Array:
 		return "an array"
-	case reflect.Struct, reflect.Map, reflect.Pointer:
+	case reflect.Struct, reflect.Map, reflect.Interface:
 		return "an object"
-	case reflect.Float32, reflect.Float64, reflect.Int, reflect.Int64:
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
 		return "a number"
 	}
 	return "another type"

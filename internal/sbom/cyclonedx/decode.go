@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	gojson "github.com/goccy/go-json"
-	"reflect"
 	"strings"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
@@ -104,34 +103,10 @@ type typeError struct{ err *json.UnmarshalTypeError }
 
 func (e *typeError) Error() string {
 	value, _, _ := strings.Cut(e.err.Value, " ")
-	return fmt.Sprintf("wrong type: %s %s where %s is expected", article(value), value, jsonKind(e.err.Type))
+	return fmt.Sprintf("wrong type: %s %s where %s is expected", article(value), value, input.JSONKind(e.err.Type))
 }
 
 func (e *typeError) Unwrap() error { return e.err }
-
-// jsonKind names the JSON kind that decodes into t.
-func jsonKind(t reflect.Type) string {
-	if t == nil {
-		return "another value"
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.Struct, reflect.Map:
-		return "an object"
-	}
-	return "another value"
-}
 
 func article(kind string) string {
 	if kind == "array" || kind == "object" {

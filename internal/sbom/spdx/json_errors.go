@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
 
@@ -41,7 +40,7 @@ func typeError(name string, data []byte, tree any, te *json.UnmarshalTypeError) 
 	}
 	got, _, _ := strings.Cut(te.Value, " ")
 	field := strings.ReplaceAll(te.Field, "plainPackage.", "") // the embedded type of jsonPackage
-	msg := fmt.Errorf("spdx: %s is a JSON %s, want %s", fieldName(field), got, wantType(te.Type))
+	msg := fmt.Errorf("spdx: %s is a JSON %s, want %s", fieldName(field), got, input.JSONKind(te.Type))
 	var path []string
 	if field != "" {
 		path = strings.Split(field, ".")
@@ -61,26 +60,6 @@ func fieldName(f string) string {
 		return "the document"
 	}
 	return f
-}
-
-func wantType(t reflect.Type) string {
-	if t == nil {
-		return "another type"
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.Struct, reflect.Map, reflect.Pointer:
-		return "an object"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
-		return "a number"
-	}
-	return "another type"
 }
 
 // findType returns the pointer of the first value of JSON type want (as

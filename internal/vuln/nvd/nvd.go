@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -417,32 +416,13 @@ func describeJSONError(err error) string {
 		if field == "" {
 			field = "record"
 		}
-		return fmt.Sprintf("%s: want %s, got %s", field, jsonKind(typ.Type), typ.Value)
+		return fmt.Sprintf("%s: want %s, got %s", field, input.JSONKind(typ.Type), typ.Value)
 	}
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
 		return "not valid JSON: " + syn.Error()
 	}
 	return err.Error()
-}
-
-func jsonKind(t reflect.Type) string {
-	if t == nil {
-		return "a value"
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Int, reflect.Int64, reflect.Float64, reflect.Float32:
-		return "a number"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.Pointer:
-		return jsonKind(t.Elem())
-	}
-	return "an object"
 }
 
 // timeLayouts are the forms NVD writes times in: without a zone, meaning UTC
