@@ -55,7 +55,7 @@ func Verify(secret, timestamp string, body []byte, signatureHeader string, now t
 	if tolerance <= 0 {
 		tolerance = DefaultTolerance
 	}
-	ts, err := strconv.ParseInt(strings.TrimSpace(timestamp), 10, 64)
+	ts, err := strconv.ParseInt(timestamp, 10, 64)
 	if err != nil {
 		return fmt.Errorf("notify: verify %q: %w", timestamp, ErrBadTimestamp)
 	}
@@ -63,7 +63,7 @@ func Verify(secret, timestamp string, body []byte, signatureHeader string, now t
 	if d := now.Sub(sent); d > tolerance || d < -tolerance {
 		return fmt.Errorf("notify: verify: sent %s, now %s: %w", sent.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), ErrStaleTimestamp)
 	}
-	want := mac(secret, strings.TrimSpace(timestamp), body)
+	want := mac(secret, timestamp, body)
 	found := false
 	for part := range strings.SplitSeq(signatureHeader, ",") {
 		hexSig, ok := strings.CutPrefix(strings.TrimSpace(part), "sha256=")
