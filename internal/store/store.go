@@ -183,7 +183,7 @@ type Webhook struct {
 	ID          int64     `json:"id"`
 	OrgID       int64     `json:"org_id"`
 	URL         string    `json:"url"`
-	Secret      string    `json:"-"` // HMAC-SHA256 key
+	Secret      string    `json:"-"`               // HMAC-SHA256 key
 	Email       string    `json:"email,omitempty"` // when set, deliver by e-mail instead of HTTP
 	MinSeverity string    `json:"min_severity,omitempty"`
 	KEVOnly     bool      `json:"kev_only"`

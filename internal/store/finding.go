@@ -1,0 +1,319 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+const findingCols = "id, org_id, version_id, component_id, vuln_id, aliases, summary, severity, cvss, kev, epss, fixed_versions, method, confidence, rule, status, first_seen, last_seen, resolved"
+
+// findingInsertCols are the columns written for a new finding (all but id).
+const findingInsertCols = 18
+
+func scanFinding(s scanner) (Finding, error) {
+	var f Finding
+	err := s.Scan(&f.ID, &f.OrgID, &f.VersionID, &f.ComponentID, &f.VulnID, jsonList[string]{&f.Aliases}, &f.Summary, &f.Severity,
+		&f.CVSS, &f.KEV, &f.EPSS, jsonList[string]{&f.FixedVersions}, &f.Method, &f.Confidence, &f.Rule, &f.Status,
+		timeCol{&f.FirstSeen}, timeCol{&f.LastSeen}, nullTimeCol{&f.Resolved})
+	return f, err
+}
+
+// findingArgs are the insert arguments of f (findingInsertCols of them).
+func (q *queries) findingArgs(f Finding) ([]any, error) {
+	aliases, err := jsonArg(f.Aliases)
+	if err != nil {
+		return nil, err
+	}
+	fixed, err := jsonArg(f.FixedVersions)
+	if err != nil {
+		return nil, err
+	}
+	return []any{f.OrgID, f.VersionID, f.ComponentID, f.VulnID, aliases, f.Summary, f.Severity, f.CVSS, f.KEV, f.EPSS, fixed,
+		f.Method, f.Confidence, f.Rule, f.Status, q.d.timeArg(f.FirstSeen), q.d.timeArg(f.LastSeen), q.d.timePtrArg(f.Resolved)}, nil
+}
+
+type findingKey struct {
+	component int64
+	vuln      string
+}
+
+// notable reports whether b differs from a in what UpsertFindings reports as
+// a change: severity, KEV, EPSS or fixed versions.
+func notable(a, b Finding) bool {
+	return a.Severity != b.Severity || a.KEV != b.KEV || a.EPSS != b.EPSS || !slices.Equal(a.FixedVersions, b.FixedVersions)
+}
+
+// sameData reports whether the stored data of a and b is equal (last seen
+// aside).
+func sameData(a, b Finding) bool {
+	return !notable(a, b) && a.Summary == b.Summary && a.CVSS == b.CVSS && slices.Equal(a.Aliases, b.Aliases) &&
+		a.Method == b.Method && a.Confidence == b.Confidence && a.Rule == b.Rule && a.Status == b.Status
+}
+
+// UpsertFindings records the current findings of a version (see Queries).
+// Each finding's component must be a component of the version (else
+// ErrNotFound); OrgID, VersionID, Status and the times of fs are ignored.
+// When fs holds a key twice the last one counts. Findings with a triage
+// status (neither open nor resolved) keep it and are not resolved by absence.
+// Every returned list is ordered by ID.
+func (q *queries) UpsertFindings(ctx context.Context, org, version int64, fs []Finding, now time.Time) (FindingChanges, error) {
+	now = ts(now)
+	var ch FindingChanges
+	err := q.writeTx(ctx, func(q *queries) error {
+		ch = FindingChanges{}
+		if err := q.exists(ctx, "versions", "version", org, version); err != nil {
+			return err
+		}
+		existing, err := list(ctx, q, "upsert findings", "SELECT "+findingCols+" FROM findings WHERE org_id = ? AND version_id = ? AND id > ? ORDER BY id LIMIT ?",
+			scanFinding, org, version, 0, int64(1)<<62)
+		if err != nil {
+			return err
+		}
+		old := make(map[findingKey]Finding, len(existing))
+		for _, f := range existing {
+			old[findingKey{f.ComponentID, f.VulnID}] = f
+		}
+		// The input, deduplicated, last one wins, in first-seen order.
+		in := make(map[findingKey]int, len(fs))
+		var cur []Finding
+		for _, f := range fs {
+			if f.VulnID == "" {
+				return wrap("upsert findings", errorf("a finding of component %d has no vulnerability ID", f.ComponentID))
+			}
+			f.Aliases, f.FixedVersions = nilIfEmpty(f.Aliases), nilIfEmpty(f.FixedVersions)
+			k := findingKey{f.ComponentID, f.VulnID}
+			if i, ok := in[k]; ok {
+				cur[i] = f
+				continue
+			}
+			in[k] = len(cur)
+			cur = append(cur, f)
+		}
+		var fresh, update []Finding
+		var touched []int64
+		for _, f := range cur {
+			f.OrgID, f.VersionID, f.LastSeen = org, version, now
+			e, ok := old[findingKey{f.ComponentID, f.VulnID}]
+			if !ok {
+				f.ID, f.Status, f.FirstSeen, f.Resolved = 0, StatusOpen, now, nil
+				fresh = append(fresh, f)
+				continue
+			}
+			f.ID, f.FirstSeen, f.Status, f.Resolved = e.ID, e.FirstSeen, e.Status, e.Resolved
+			reopened := e.Status == StatusResolved
+			if reopened {
+				f.Status, f.Resolved = StatusOpen, nil
+			}
+			if reopened || notable(e, f) {
+				ch.Changed = append(ch.Changed, f)
+			}
+			if sameData(e, f) {
+				touched = append(touched, f.ID)
+			} else {
+				update = append(update, f)
+			}
+		}
+		for _, e := range existing {
+			if _, seen := in[findingKey{e.ComponentID, e.VulnID}]; !seen && e.Status == StatusOpen {
+				r := now
+				e.Status, e.Resolved = StatusResolved, &r
+				ch.Resolved = append(ch.Resolved, e)
+			}
+		}
+		if err := q.insertFindings(ctx, fresh); err != nil {
+			return err
+		}
+		ch.New = fresh
+		if err := q.updateFindings(ctx, update); err != nil {
+			return err
+		}
+		if err := q.bulkUpdate(ctx, "UPDATE findings SET last_seen = ? WHERE org_id = ? AND id IN (%s)", []any{q.d.timeArg(now), org}, touched); err != nil {
+			return err
+		}
+		var resolved []int64
+		for _, f := range ch.Resolved {
+			resolved = append(resolved, f.ID)
+		}
+		if err := q.bulkUpdate(ctx, "UPDATE findings SET status = '"+StatusResolved+"', resolved = ? WHERE org_id = ? AND id IN (%s)", []any{q.d.timeArg(now), org}, resolved); err != nil {
+			return err
+		}
+		byID := func(a, b Finding) int { return cmp.Compare(a.ID, b.ID) }
+		slices.SortFunc(ch.Changed, byID)
+		slices.SortFunc(ch.Resolved, byID)
+		return nil
+	})
+	if err != nil {
+		return FindingChanges{}, err
+	}
+	return ch, nil
+}
+
+// insertFindings writes fs in multi-row INSERTs and sets their IDs.
+func (q *queries) insertFindings(ctx context.Context, fs []Finding) error {
+	batch := min(500, q.d.maxParams/findingInsertCols)
+	for start := 0; start < len(fs); start += batch {
+		end := min(start+batch, len(fs))
+		args := make([]any, 0, (end-start)*findingInsertCols)
+		var b strings.Builder
+		b.WriteString("INSERT INTO findings (org_id, version_id, component_id, vuln_id, aliases, summary, severity, cvss, kev, epss, fixed_versions, method, confidence, rule, status, first_seen, last_seen, resolved) VALUES ")
+		row := placeholders(findingInsertCols)
+		for i, f := range fs[start:end] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(row)
+			a, err := q.findingArgs(f)
+			if err != nil {
+				return wrap("insert findings", err)
+			}
+			args = append(args, a...)
+		}
+		b.WriteString(" RETURNING id")
+		rows, err := q.w.QueryContext(ctx, q.d.rebind(b.String()), args...)
+		if err != nil {
+			return wrap("insert findings", err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return wrap("insert findings", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return wrap("insert findings", err)
+		}
+		if len(ids) != end-start {
+			return wrap("insert findings", errorf("inserted %d rows, got %d IDs", end-start, len(ids)))
+		}
+		slices.Sort(ids)
+		for i := range fs[start:end] {
+			fs[start+i].ID = ids[i]
+		}
+	}
+	return nil
+}
+
+// updateFindings rewrites the data of existing findings, one prepared
+// statement for all.
+func (q *queries) updateFindings(ctx context.Context, fs []Finding) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	stmt := q.d.rebind(`UPDATE findings SET aliases = ?, summary = ?, severity = ?, cvss = ?, kev = ?, epss = ?, fixed_versions = ?,
+		method = ?, confidence = ?, rule = ?, status = ?, last_seen = ?, resolved = ? WHERE org_id = ? AND id = ?`)
+	for _, f := range fs {
+		a, err := q.findingArgs(f)
+		if err != nil {
+			return wrap("update findings", err)
+		}
+		// a: org, version, component, vuln, aliases(4) ... resolved(17).
+		if _, err := q.w.ExecContext(ctx, stmt, append(a[4:15:15], a[16], a[17], f.OrgID, f.ID)...); err != nil {
+			return wrap("update findings", err)
+		}
+	}
+	return nil
+}
+
+// bulkUpdate runs query (with %s for an IN list) for ids in chunks, with
+// args before the IDs.
+func (q *queries) bulkUpdate(ctx context.Context, query string, args []any, ids []int64) error {
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		end := min(start+chunk, len(ids))
+		a := append(slices.Clip(args), make([]any, 0, end-start)...)
+		for _, id := range ids[start:end] {
+			a = append(a, id)
+		}
+		if _, err := q.w.ExecContext(ctx, q.d.rebind(fmt.Sprintf(query, inList(end-start))), a...); err != nil {
+			return wrap("update findings", err)
+		}
+	}
+	return nil
+}
+
+// severities from lowest to highest; "unknown" ranks below "low".
+var severities = []string{"none", "low", "medium", "high", "critical"}
+
+// ListFindings lists findings of org matching f, by ascending ID. A version
+// or product of another organization matches nothing. MinSeverity keeps
+// findings of that severity or higher ("unknown" counts as below "low").
+func (q *queries) ListFindings(ctx context.Context, org int64, f FindingFilter, p Page) ([]Finding, error) {
+	where := []string{"org_id = ?"}
+	args := []any{org}
+	if f.VersionID != 0 {
+		where = append(where, "version_id = ?")
+		args = append(args, f.VersionID)
+	}
+	if f.ProductID != 0 {
+		where = append(where, "version_id IN (SELECT id FROM versions WHERE org_id = ? AND product_id = ?)")
+		args = append(args, org, f.ProductID)
+	}
+	if f.MinSeverity != "" {
+		i := slices.Index(severities, strings.ToLower(f.MinSeverity))
+		if i < 0 {
+			return nil, fmt.Errorf("store: list findings: unknown severity %q (want one of %s)", f.MinSeverity, strings.Join(severities, ", "))
+		}
+		where = append(where, "severity IN ("+inList(len(severities)-i)+")")
+		for _, s := range severities[i:] {
+			args = append(args, s)
+		}
+	}
+	if f.KEV != nil {
+		where = append(where, "kev = ?")
+		args = append(args, *f.KEV)
+	}
+	if f.Status != "" {
+		where = append(where, "status = ?")
+		args = append(args, f.Status)
+	}
+	if len(f.VulnIDs) > 0 {
+		in := inList(len(f.VulnIDs))
+		where = append(where, "(vuln_id IN ("+in+") OR EXISTS (SELECT 1 FROM "+fmt.Sprintf(q.d.jsonElems, "findings.aliases")+" WHERE j.value IN ("+in+")))")
+		for range 2 {
+			for _, id := range f.VulnIDs {
+				args = append(args, id)
+			}
+		}
+	}
+	where = append(where, "id > ?")
+	args = append(args, p.after(), p.limit())
+	return list(ctx, q, "list findings", "SELECT "+findingCols+" FROM findings WHERE "+strings.Join(where, " AND ")+" ORDER BY id LIMIT ?", scanFinding, args...)
+}
+
+func (q *queries) GetFinding(ctx context.Context, org, id int64) (Finding, error) {
+	return one(ctx, q.r, q, "finding", id, "SELECT "+findingCols+" FROM findings WHERE org_id = ? AND id = ?", scanFinding, org, id)
+}
+
+// SetFindingStatus sets the triage status; "resolved" records when (once),
+// any other status clears it.
+func (q *queries) SetFindingStatus(ctx context.Context, org, id int64, status string) (Finding, error) {
+	if err := need("finding status", status); err != nil {
+		return Finding{}, err
+	}
+	var out Finding
+	err := q.writeTx(ctx, func(q *queries) error {
+		var resolved any
+		query := "UPDATE findings SET status = ?, resolved = NULL WHERE org_id = ? AND id = ?"
+		args := []any{status, org, id}
+		if status == StatusResolved {
+			resolved = q.d.timeArg(time.Now())
+			query = "UPDATE findings SET status = ?, resolved = COALESCE(resolved, ?) WHERE org_id = ? AND id = ?"
+			args = []any{status, resolved, org, id}
+		}
+		if err := q.affected(ctx, "finding", id, query, args...); err != nil {
+			return err
+		}
+		var err error
+		out, err = one(ctx, q.w, q, "finding", id, "SELECT "+findingCols+" FROM findings WHERE org_id = ? AND id = ?", scanFinding, org, id)
+		return err
+	})
+	return out, err
+}
