@@ -10,6 +10,7 @@ import (
 
 	"medvigil/internal/feeds"
 	"medvigil/internal/input"
+	"medvigil/internal/match"
 	"medvigil/internal/vuln"
 	"medvigil/internal/vuln/snapshot"
 )
@@ -19,7 +20,7 @@ func (a *app) kbCommand() *cobra.Command {
 		Use:   "kb",
 		Short: "Manage the vulnerability knowledge base",
 	}
-	cmd.AddCommand(a.kbBuildCommand())
+	cmd.AddCommand(a.kbBuildCommand(), a.kbSyncCommand())
 	return cmd
 }
 
@@ -51,7 +52,9 @@ advisories, KEV and EPSS marks). Pass the snapshot to scan with --kb like any so
 			if err != nil {
 				return &exitError{ExitError, err}
 			}
-			opts := snapshot.Options{}
+			// Format version 2 with the matcher's package index, so that a
+			// scan decodes only the advisories of the packages it sees.
+			opts := snapshot.Options{Keys: match.IndexKeys, KeyScheme: match.KeyScheme}
 			if gzip {
 				opts.Compression = snapshot.Gzip
 			}

@@ -202,7 +202,13 @@ type Query struct {
 }
 
 // NewQuery prepares a component for matching.
-func NewQuery(c *sbom.Component) Query {
+func NewQuery(c *sbom.Component) Query { return newQuery(c, nil) }
+
+// newQuery prepares c; with an index, it leaves out what that index will
+// not look at: candidate CPEs when it has no CPE criteria or candidates are
+// off, and the parsed versions when no OSV package of that name is
+// indexed (most components of most SBOMs).
+func newQuery(c *sbom.Component, ix *Index) Query {
 	q := Query{Component: ComponentRef{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL, CPEs: c.CPEs}, group: c.Group}
 	for _, s := range c.CPEs {
 		if n, err := cpe.Parse(s); err == nil {
@@ -215,7 +221,7 @@ func NewQuery(c *sbom.Component) Query {
 	case !c.Manufacturer.IsZero():
 		q.supplier = c.Manufacturer.Name
 	}
-	if len(q.cpes) == 0 && c.Name != "" && c.Version != "" {
+	if len(q.cpes) == 0 && c.Name != "" && c.Version != "" && (ix == nil || ix.candidates && ix.cpes.Len() > 0) {
 		q.candidates = cpe.Candidates(c.Name, c.Version, c.Group, c.PURL)
 	}
 	p, ok := PackageOf(c.PURL)
@@ -228,6 +234,9 @@ func NewQuery(c *sbom.Component) Query {
 	q.pkg, q.hasPkg = p, true
 	base := baseEcosystem(p.Ecosystem)
 	q.key = pkgKey{base, nameKey(base, p.Name)}
+	if ix != nil && ix.byPkg[q.key] == nil {
+		return q
+	}
 	if v, err := semantic.Parse(p.Version, base); err == nil && p.Version != "" {
 		q.version = v
 	}
@@ -342,7 +351,7 @@ func (ix *Index) MatchQuery(q *Query) []Finding {
 func (ix *Index) Match(doc *sbom.Document) []Finding {
 	var out []Finding
 	for i := range doc.Components {
-		q := NewQuery(&doc.Components[i])
+		q := newQuery(&doc.Components[i], ix)
 		out = append(out, ix.MatchQuery(&q)...)
 	}
 	return out

@@ -231,9 +231,29 @@ func decode(raw []byte, h Header) (*vuln.KB, error) {
 		}
 		advs[i] = &slab[i]
 	}
-	n, _ = d.length()
+	kev, epss, err := d.marks(h)
+	if err != nil {
+		return nil, err
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	if d.pos != len(d.buf) {
+		return nil, fmt.Errorf("snapshot: %w: %d bytes after the last record", ErrCorrupt, len(d.buf)-d.pos)
+	}
+	kb := vuln.NewKB()
+	kb.Add(advs...)
+	kb.SetKEV(kev)
+	kb.SetEPSS(epss)
+	return kb, nil
+}
+
+// marks reads the KEV and EPSS lists and checks them against the
+// header's counts.
+func (d *decoder) marks(h Header) (map[string]vuln.KEV, map[string]vuln.EPSS, error) {
+	n, _ := d.length()
 	if d.err == nil && n != h.KEV {
-		return nil, fmt.Errorf("snapshot: %w: %d KEV marks, the header says %d", ErrCorrupt, n, h.KEV)
+		return nil, nil, fmt.Errorf("snapshot: %w: %d KEV marks, the header says %d", ErrCorrupt, n, h.KEV)
 	}
 	kev := make(map[string]vuln.KEV, n)
 	for range n {
@@ -242,7 +262,7 @@ func decode(raw []byte, h Header) (*vuln.KB, error) {
 	}
 	n, _ = d.length()
 	if d.err == nil && n != h.EPSS {
-		return nil, fmt.Errorf("snapshot: %w: %d EPSS marks, the header says %d", ErrCorrupt, n, h.EPSS)
+		return nil, nil, fmt.Errorf("snapshot: %w: %d EPSS marks, the header says %d", ErrCorrupt, n, h.EPSS)
 	}
 	epss := make(map[string]vuln.EPSS, n)
 	for range n {
@@ -250,19 +270,12 @@ func decode(raw []byte, h Header) (*vuln.KB, error) {
 		epss[id] = d.epss()
 	}
 	if d.err != nil {
-		return nil, d.err
-	}
-	if d.pos != len(d.buf) {
-		return nil, fmt.Errorf("snapshot: %w: %d bytes after the last record", ErrCorrupt, len(d.buf)-d.pos)
+		return nil, nil, d.err
 	}
 	if len(kev) != h.KEV || len(epss) != h.EPSS {
-		return nil, fmt.Errorf("snapshot: %w: a KEV or EPSS mark is listed twice", ErrCorrupt)
+		return nil, nil, fmt.Errorf("snapshot: %w: a KEV or EPSS mark is listed twice", ErrCorrupt)
 	}
-	kb := vuln.NewKB()
-	kb.Add(advs...)
-	kb.SetKEV(kev)
-	kb.SetEPSS(epss)
-	return kb, nil
+	return kev, epss, nil
 }
 
 func (d *decoder) advisory(a *vuln.Advisory) {

@@ -17,15 +17,24 @@ type encoder struct {
 	size int // bytes of all strings
 }
 
-// encode returns the uncompressed payload of kb and a header with its
-// counts.
+func newEncoder() *encoder { return &encoder{ids: map[string]uint64{"": 0}, strs: []string{""}} }
+
+// encode returns the uncompressed version 1 payload of kb and a header
+// with its counts.
 func encode(kb *vuln.KB) ([]byte, Header, error) {
-	e := &encoder{ids: map[string]uint64{"": 0}, strs: []string{""}}
+	e := newEncoder()
 	advs := kb.Advisories()
 	e.uvarint(uint64(len(advs)) + 1)
 	for _, a := range advs {
 		e.advisory(a)
 	}
+	kev, epss := e.marks(kb)
+	return e.appendTo(nil), Header{Advisories: len(advs), KEV: kev, EPSS: epss}, nil
+}
+
+// marks writes the KEV and EPSS marks of kb, sorted by CVE, and returns
+// how many of each.
+func (e *encoder) marks(kb *vuln.KB) (int, int) {
 	kev := kb.KEVEntries()
 	e.uvarint(uint64(len(kev)) + 1)
 	for _, id := range sortedKeys(kev) {
@@ -38,8 +47,12 @@ func encode(kb *vuln.KB) ([]byte, Header, error) {
 		e.str(id)
 		e.epss(epss[id])
 	}
+	return len(kev), len(epss)
+}
 
-	out := make([]byte, 0, binary.MaxVarintLen64*(len(e.strs)+1)+e.size+len(e.body))
+// appendTo appends the string table and the body to out.
+func (e *encoder) appendTo(out []byte) []byte {
+	out = slices.Grow(out, binary.MaxVarintLen64*(len(e.strs)+1)+e.size+len(e.body))
 	out = binary.AppendUvarint(out, uint64(len(e.strs)))
 	for _, s := range e.strs {
 		out = binary.AppendUvarint(out, uint64(len(s)))
@@ -47,8 +60,7 @@ func encode(kb *vuln.KB) ([]byte, Header, error) {
 	for _, s := range e.strs {
 		out = append(out, s...)
 	}
-	out = append(out, e.body...)
-	return out, Header{Advisories: len(advs), KEV: len(kev), EPSS: len(epss)}, nil
+	return append(out, e.body...)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -15,8 +15,9 @@ import (
 	"medvigil/internal/vuln"
 )
 
-// Version is the format version Write writes and Read reads.
-const Version = 1
+// Version is the format version Write writes. Read reads it and every
+// earlier version.
+const Version = 2
 
 const (
 	magic      = "MEDVIGIL-KB"
@@ -69,6 +70,16 @@ type Options struct {
 	Compression Compression
 	// Created is the creation time recorded; zero means now.
 	Created time.Time
+	// Version is the format version to write: 0 (Version) or 1. Version 1
+	// has no package index.
+	Version int
+	// Keys, when set, gives the index keys of an advisory (version 2): Open
+	// and Snapshot.Select find an advisory by any of them. KeyScheme names
+	// how the keys are made, so that a reader can tell whether its keys
+	// are comparable; internal/match provides both (match.IndexKeys,
+	// match.KeyScheme).
+	Keys      func(*vuln.Advisory) []string
+	KeyScheme string
 }
 
 // Write writes kb to w as an uncompressed snapshot created now.
@@ -83,7 +94,21 @@ func WriteWith(w io.Writer, kb *vuln.KB, opts Options) error {
 	if created.IsZero() {
 		created = time.Now()
 	}
-	raw, h, err := encode(kb)
+	version := opts.Version
+	if version == 0 {
+		version = Version
+	}
+	var raw []byte
+	var h Header
+	var err error
+	switch version {
+	case 1:
+		raw, h, err = encode(kb)
+	case 2:
+		raw, h, err = encodeV2(kb, opts.Keys, opts.KeyScheme)
+	default:
+		return fmt.Errorf("snapshot: write: %w %d", ErrVersion, version)
+	}
 	if err != nil {
 		return err
 	}
@@ -102,7 +127,7 @@ func WriteWith(w io.Writer, kb *vuln.KB, opts Options) error {
 		}
 		stored = buf.Bytes()
 	}
-	h.Version, h.Compression, h.Created = Version, opts.Compression, created.UTC()
+	h.Version, h.Compression, h.Created = version, opts.Compression, created.UTC()
 	h.PayloadSize, h.RawSize = int64(len(stored)), int64(len(raw))
 	hdr, err := h.marshal()
 	if err != nil {
@@ -164,8 +189,8 @@ func readHeader(r io.Reader) (Header, [headerSize]byte, error) {
 		PayloadSize: int64(binary.BigEndian.Uint64(b[38:]) & math.MaxInt64),
 		RawSize:     int64(binary.BigEndian.Uint64(b[46:]) & math.MaxInt64),
 	}
-	if h.Version != Version {
-		return h, b, fmt.Errorf("snapshot: %w %d (this build reads version %d)", ErrVersion, h.Version, Version)
+	if h.Version < 1 || h.Version > Version {
+		return h, b, fmt.Errorf("snapshot: %w %d (this build reads versions 1 to %d)", ErrVersion, h.Version, Version)
 	}
 	return h, b, nil
 }
@@ -229,7 +254,12 @@ func Read(r io.Reader) (*vuln.KB, error) {
 	default:
 		return nil, fmt.Errorf("snapshot: %w: unknown compression %d", ErrCorrupt, h.Compression)
 	}
-	kb, err := decode(raw, h)
+	var kb *vuln.KB
+	if h.Version == 1 {
+		kb, err = decode(raw, h)
+	} else {
+		kb, err = decodeV2(raw, h)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -139,7 +139,7 @@ func TestRoundTripEveryField(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := snapshot.Header{Version: 1, Compression: c, Created: created, Advisories: 3, KEV: 2, EPSS: 2,
+		want := snapshot.Header{Version: snapshot.Version, Compression: c, Created: created, Advisories: 3, KEV: 2, EPSS: 2,
 			PayloadSize: int64(len(data) - headerSize), RawSize: h.RawSize}
 		if diff := cmp.Diff(want, h); diff != "" {
 			t.Errorf("header (-want +got):\n%s", diff)
@@ -229,7 +229,8 @@ func TestReadErrors(t *testing.T) {
 		{"magic only", []byte("MEDVIGIL-KB"), snapshot.ErrTruncated},
 		{"JSON", []byte(`{"id": "GHSA-x"}`), snapshot.ErrMagic},
 		{"one byte wrong in the magic", with(good, 3, 'X'), snapshot.ErrMagic},
-		{"version 2", with(good, 11, 0, 2), snapshot.ErrVersion},
+		{"version 3", with(good, 11, 0, 3), snapshot.ErrVersion},
+		{"version 0", with(good, 11, 0, 0), snapshot.ErrVersion},
 		{"header cut", good[:50], snapshot.ErrTruncated},
 		{"payload cut", good[:len(good)-1], snapshot.ErrTruncated},
 		{"trailing data", append(bytes.Clone(good), 0), snapshot.ErrCorrupt},
