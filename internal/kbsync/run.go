@@ -125,6 +125,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		}(&res.Sources[i])
 	}
 	wg.Wait()
+	os.Remove(filepath.Join(cfg.Dir, tmpDir)) // only when empty
 	res.Duration = time.Since(start)
 	return res, nil
 }
