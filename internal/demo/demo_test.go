@@ -550,3 +550,28 @@ func TestFindings(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLoadKB measures loading the demo knowledge base and matching all
+// six demo SBOMs, what `serve --demo` does at start-up.
+func BenchmarkLoadKB(b *testing.B) {
+	m, err := demo.Manifest()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		kb := vuln.NewKB()
+		if err := demo.LoadKB(context.Background(), kb); err != nil {
+			b.Fatal(err)
+		}
+		ix := match.NewIndex(kb)
+		for _, p := range m.Products {
+			for _, v := range p.Versions {
+				doc, err := demo.Document(v.SBOM)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ix.Match(doc)
+			}
+		}
+	}
+}
