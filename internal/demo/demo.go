@@ -29,11 +29,16 @@ var files embed.FS
 
 // Paths of the data files inside FS.
 const (
-	ManifestFile   = "manifest.json"
-	AdvisoriesDir  = "advisories"
-	KEVFile        = "advisories/kev.json"
-	EPSSFile       = "advisories/epss.csv"
-	dateLayout     = time.DateOnly
+	ManifestFile  = "manifest.json"
+	AdvisoriesDir = "advisories"
+	KEVFile       = "advisories/kev.json"
+	EPSSFile      = "advisories/epss.csv"
+)
+
+const (
+	dateLayout = time.DateOnly
+	// demoPrefix starts every demo vulnerability ID; readerIDPrefix is
+	// what the KEV and EPSS readers require instead.
 	demoPrefix     = "DEMO-"
 	readerIDPrefix = "CVE-"
 )
