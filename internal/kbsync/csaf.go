@@ -138,7 +138,10 @@ func (s *syncer) csafProvider(ctx context.Context, res *SourceResult, provider s
 				errs = append(errs, err)
 				continue
 			}
-			failed := false
+			// A listing is committed (its validators kept for a conditional
+			// request next time) only when every advisory in it was stored
+			// or was already current, so rejected ones are tried again.
+			failed, warned := false, len(res.Warnings)
 			for i, it := range items {
 				s.progress(SourceCSAF, i, len(items), it.url)
 				if it.changed.After(newest) {
@@ -152,7 +155,7 @@ func (s *syncer) csafProvider(ctx context.Context, res *SourceResult, provider s
 					}
 				}
 			}
-			if !failed && commit != nil {
+			if !failed && len(res.Warnings) == warned && commit != nil {
 				if err := commit(); err != nil {
 					errs = append(errs, err)
 				}

@@ -379,6 +379,9 @@ func TestCSAFProvider(t *testing.T) {
 			if got := u.count(p.entries[0].path); got != reqs {
 				t.Errorf("unchanged document fetched again (%d requests, was %d)", got, reqs)
 			}
+			if got := u.count(p.entries[1].path); got != 2 {
+				t.Errorf("rejected document: %d requests over two runs, want 2 (tried again)", got)
+			}
 			if variant == "index" {
 				return // index.txt carries no times
 			}
