@@ -81,7 +81,7 @@ func (a *app) rootCommand() *cobra.Command {
 		SilenceErrors: true,
 		Version:       Version,
 	}
-	root.AddCommand(a.sbomCommand(), a.scanCommand(), a.kbCommand())
+	root.AddCommand(a.sbomCommand(), a.scanCommand(), a.kbCommand(), a.serveCommand(), a.adminCommand(), a.backupCommand())
 	return root
 }
 

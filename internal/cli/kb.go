@@ -20,7 +20,7 @@ func (a *app) kbCommand() *cobra.Command {
 		Use:   "kb",
 		Short: "Manage the vulnerability knowledge base",
 	}
-	cmd.AddCommand(a.kbBuildCommand(), a.kbSyncCommand())
+	cmd.AddCommand(a.kbBuildCommand(), a.kbSyncCommand(), a.kbImportCommand())
 	return cmd
 }
 

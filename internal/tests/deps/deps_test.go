@@ -28,7 +28,7 @@ func policy() map[string][]string {
 	)
 	return map[string][]string{
 		"medvigil/cmd/medvigil":              {"medvigil/internal/cli"},
-		"medvigil/internal/cli":              {allOfUs, cobra},
+		"medvigil/internal/cli":              {allOfUs, cobra, "github.com/spf13/pflag", "github.com/prometheus/client_golang/prometheus"},
 		"medvigil/internal/input":            {},
 		"medvigil/internal/realdata":         {},
 		"medvigil/internal/tests/deps":       {},
