@@ -186,7 +186,7 @@ func advice(p parsed) []string {
 		comp = "the component"
 	}
 	if len(fe.FixedVersions) > 0 {
-		a = append(a, fmt.Sprintf("Upgrade %s to a fixed version (%s) and ship it in an update of %s.", comp, strings.Join(fe.FixedVersions, ", "), strings.TrimSpace(fe.ProductName)))
+		a = append(a, fmt.Sprintf("Upgrade %s to a fixed version (%s): manufacturers ship it in an update of %s; hospitals ask the manufacturer for that update.", comp, strings.Join(fe.FixedVersions, ", "), cmp.Or(strings.TrimSpace(fe.ProductName), "the product")))
 	} else {
 		a = append(a, fmt.Sprintf("No fixed version of %s is known: assess whether the device is exploitable, apply compensating controls (network segmentation, disabling the affected service) and watch the advisory.", comp))
 	}
@@ -262,12 +262,12 @@ func textBody(vs []mailView) string {
 		}
 		b.WriteString(v.Headline + "\n")
 		if v.Generic {
-			fmt.Fprintf(&b, "  Event:      %s\n", v.Type)
+			fmt.Fprintf(&b, "  %-15s %s\n", "Event:", v.Type)
 			continue
 		}
 		line := func(k, val string) {
 			if val != "" {
-				fmt.Fprintf(&b, "  %-11s %s\n", k+":", val)
+				fmt.Fprintf(&b, "  %-15s %s\n", k+":", val)
 			}
 		}
 		line("Vulnerability", v.VulnID)
@@ -374,11 +374,11 @@ func composeMessage(t *template.Template, from, to *mail.Address, ps []parsed, n
 		{"Content-Type", mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": mw.Boundary()})},
 	}
 	if len(ps) == 1 {
-		hdr = append(hdr, struct{ k, v string }{HeaderEvent, oneLine(ps[0].ev.Type, 100)})
+		hdr = append(hdr, struct{ k, v string }{HeaderEvent, mime.QEncoding.Encode("utf-8", oneLine(ps[0].ev.Type, 100))})
 	}
 	var head bytes.Buffer
 	for _, h := range hdr {
-		head.WriteString(h.k + ": " + h.v + "\r\n")
+		head.WriteString(fold(h.k+": "+h.v) + "\r\n")
 	}
 	head.WriteString("\r\n")
 	for _, part := range []struct{ typ, body string }{
@@ -404,4 +404,26 @@ func composeMessage(t *template.Template, from, to *mail.Address, ps []parsed, n
 		return nil, fmt.Errorf("write mime message: %w", err)
 	}
 	return append(head.Bytes(), buf.Bytes()...), nil
+}
+
+// fold breaks a header line at spaces so that lines stay under 78 characters
+// where possible (RFC 5322 section 2.2.3). Encoded words (RFC 2047) are at
+// most 75 characters and separated by spaces, so an encoded header always
+// folds below the hard limit of 998.
+func fold(line string) string {
+	var b strings.Builder
+	n := 0
+	for i, w := range strings.Split(line, " ") {
+		if i > 0 {
+			if n+1+len(w) > 76 && n > 0 {
+				b.WriteString("\r\n")
+				n = 0
+			}
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
 }

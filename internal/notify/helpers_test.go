@@ -42,7 +42,7 @@ func fixedClock() func() time.Time {
 }
 
 // findingEvent returns a stored finding event of org for the tests.
-func findingEvent(t *testing.T, id, org int64, typ string, mod func(*FindingEvent)) store.Event {
+func findingEvent(t testing.TB, id, org int64, typ string, mod func(*FindingEvent)) store.Event {
 	t.Helper()
 	fe := FindingEvent{
 		Type:             typ,
@@ -79,7 +79,7 @@ func findingEvent(t *testing.T, id, org int64, typ string, mod func(*FindingEven
 	return ev
 }
 
-func mustJSON(t *testing.T, v any) json.RawMessage {
+func mustJSON(t testing.TB, v any) json.RawMessage {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -88,7 +88,7 @@ func (n *Notifier) post(ctx context.Context, h store.Webhook, typ, deliveryID st
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "medvigil")
-	req.Header.Set(HeaderEvent, typ)
+	req.Header.Set(HeaderEvent, oneLine(typ, 100))
 	req.Header.Set(HeaderDelivery, deliveryID)
 	req.Header.Set(HeaderTimestamp, ts)
 	req.Header.Set(HeaderSignature, Sign(h.Secret, ts, body))
