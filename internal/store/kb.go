@@ -59,6 +59,16 @@ func (q *queries) LatestKB(ctx context.Context, withData bool) (KBSnapshot, erro
 	return k, wrap("knowledge base", err)
 }
 
+// ListKB lists the kept snapshots, newest first, without their data.
+func (q *queries) ListKB(ctx context.Context) ([]KBSnapshot, error) {
+	return list(ctx, q, "list knowledge bases", "SELECT id, created, advisories, sources FROM kb_snapshots WHERE id > ? ORDER BY id DESC LIMIT ?",
+		func(s scanner) (KBSnapshot, error) {
+			var k KBSnapshot
+			err := s.Scan(&k.ID, timeCol{&k.Created}, &k.Advisories, jsonRaw{&k.Sources})
+			return k, err
+		}, 0, maxLimit)
+}
+
 // ClaimRun records that owner runs job name for slot (e.g. "kb-sync",
 // "2026-11-26T01"); exactly one caller per (name, slot) gets true, in any
 // number of processes on the same database.

@@ -291,8 +291,9 @@ type Queries interface {
 	ListDeliveries(ctx context.Context, org, webhook int64, p Page) ([]Delivery, error)
 
 	// Knowledge base.
-	SaveKB(ctx context.Context, k KBSnapshot) (KBSnapshot, error) // keeps the latest few, prunes older ones
-	LatestKB(ctx context.Context, withData bool) (KBSnapshot, error)
+	SaveKB(ctx context.Context, k KBSnapshot) (KBSnapshot, error)    // keeps the latest few, prunes older ones
+	LatestKB(ctx context.Context, withData bool) (KBSnapshot, error) // ErrNotFound when there is none
+	ListKB(ctx context.Context) ([]KBSnapshot, error)                // the kept snapshots, newest first, without Data
 
 	// Jobs shared by several server processes: ClaimRun returns true for
 	// exactly one caller per (name, slot), however many processes ask.
