@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -81,6 +82,10 @@ type serveOptions struct {
 	allowPrivate               bool
 	syncSources                string
 	csafProviders              []string
+	// Upstream locations of the scheduled sync (mirrors, air-gapped sites).
+	osvBase, nvdURL string
+	kevURL, epssURL string
+	osvEcosystems   []string
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -113,6 +118,11 @@ DEMO- advisories on first start, and prints the login.`,
 	f.DurationVar(&o.syncInterval, "sync-interval", 0, "download the feeds (kb sync) this often, e.g. 6h; 0 turns scheduled sync off")
 	f.StringVar(&o.syncSources, "sync-sources", "osv,nvd,kev,epss", "sources of the scheduled sync (csaf needs --csaf-provider)")
 	f.StringArrayVar(&o.csafProviders, "csaf-provider", nil, "CSAF provider domain or URL for the scheduled sync (repeatable)")
+	f.StringVar(&o.osvBase, "osv-base-url", kbsync.DefaultOSVBase, "OSV bucket of the scheduled sync: archives are <url>/<ecosystem>/all.zip")
+	f.StringSliceVar(&o.osvEcosystems, "osv-ecosystems", kbsync.DefaultOSVEcosystems(), "OSV ecosystems of the scheduled sync")
+	f.StringVar(&o.nvdURL, "nvd-url", kbsync.DefaultNVDURL, "NVD CVE API 2.0 endpoint of the scheduled sync")
+	f.StringVar(&o.kevURL, "kev-url", kbsync.DefaultKEVURL, "CISA KEV catalog URL of the scheduled sync")
+	f.StringVar(&o.epssURL, "epss-url", kbsync.DefaultEPSSURL, "FIRST EPSS scores URL (.csv or .csv.gz) of the scheduled sync")
 	f.DurationVar(&o.refresh, "refresh-interval", 30*time.Second, "how often to pick up a knowledge base another process imported")
 	f.DurationVar(&o.grace, "shutdown-grace", 15*time.Second, "time requests in flight get to finish at shutdown")
 	f.Int64Var(&o.maxSBOM, "max-sbom", 64<<20, "largest SBOM upload, in bytes")
@@ -126,7 +136,7 @@ DEMO- advisories on first start, and prints the login.`,
 	return cmd
 }
 
-func newLogger(w *os.File, format, level string) (*slog.Logger, error) {
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("--log-level: %w", err)
@@ -142,8 +152,7 @@ func newLogger(w *os.File, format, level string) (*slog.Logger, error) {
 }
 
 func (a *app) serve(ctx context.Context, o serveOptions) error {
-	logOut := os.Stderr
-	log, err := newLogger(logOut, o.logFormat, o.logLevel)
+	log, err := newLogger(a.stderr, o.logFormat, o.logLevel)
 	if err != nil {
 		return &exitError{ExitError, err}
 	}
@@ -233,7 +242,7 @@ func (a *app) syncLoop(ctx context.Context, st store.Store, mon *monitor.Monitor
 			log.Debug("scheduled sync runs elsewhere", "slot", slot)
 			return
 		}
-		if err := syncAndImport(ctx, mon, o.data, o.syncSources, o.csafProviders, log); err != nil {
+		if err := syncAndImport(ctx, mon, o, log); err != nil {
 			log.Error("scheduled sync", "slot", slot, "err", err)
 		}
 	}
@@ -251,10 +260,11 @@ func (a *app) syncLoop(ctx context.Context, st store.Store, mon *monitor.Monitor
 }
 
 // syncAndImport mirrors the feeds into DATA/feeds and imports the mirror.
-func syncAndImport(ctx context.Context, mon *monitor.Monitor, data, sources string, providers []string, log *slog.Logger) error {
-	dir := filepath.Join(data, "feeds")
-	cfg := kbsync.Config{Dir: dir, CSAFProviders: providers, Logger: log, NVDAPIKey: os.Getenv("MEDVIGIL_NVD_API_KEY")}
-	for _, s := range strings.Split(sources, ",") {
+func syncAndImport(ctx context.Context, mon *monitor.Monitor, o serveOptions, log *slog.Logger) error {
+	dir := filepath.Join(o.data, "feeds")
+	cfg := kbsync.Config{Dir: dir, CSAFProviders: o.csafProviders, Logger: log, NVDAPIKey: os.Getenv("MEDVIGIL_NVD_API_KEY"),
+		OSVBase: o.osvBase, OSVEcosystems: o.osvEcosystems, NVDURL: o.nvdURL, KEVURL: o.kevURL, EPSSURL: o.epssURL}
+	for _, s := range strings.Split(o.syncSources, ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			cfg.Sources = append(cfg.Sources, kbsync.Source(s))
 		}
