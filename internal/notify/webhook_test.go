@@ -437,3 +437,25 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDeliverWebhooks: one Deliver of 10 events to 10 hooks (100 signed
+// requests) against a loopback receiver.
+func BenchmarkDeliverWebhooks(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.Copy(io.Discard, r.Body) }))
+	defer srv.Close()
+	var hooks []store.Webhook
+	for i := range 10 {
+		hooks = append(hooks, store.Webhook{ID: int64(i + 1), OrgID: 1, URL: srv.URL, Secret: "s", Active: true})
+	}
+	var events []store.Event
+	for i := range 10 {
+		events = append(events, findingEvent(b, int64(i+1), 1, EventFindingNew, nil))
+	}
+	n := New(Config{AllowPrivate: true, Recorder: &fakeRecorder{}})
+	for b.Loop() {
+		if err := n.Deliver(context.Background(), hooks, events); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100), "ns/request")
+}
