@@ -201,21 +201,78 @@ func (q *queries) insertFindings(ctx context.Context, fs []Finding) error {
 	return nil
 }
 
-// updateFindings rewrites the data of existing findings, one prepared
-// statement for all.
+// updateFindings rewrites the data of existing findings: on PostgreSQL one
+// UPDATE ... FROM unnest(arrays) per 5,000 rows, on SQLite (in-process, no
+// round trips) one prepared statement.
 func (q *queries) updateFindings(ctx context.Context, fs []Finding) error {
 	if len(fs) == 0 {
 		return nil
 	}
-	stmt := q.d.rebind(`UPDATE findings SET aliases = ?, summary = ?, severity = ?, cvss = ?, kev = ?, epss = ?, fixed_versions = ?,
+	if q.d.dollar {
+		return q.updateFindingsArrays(ctx, fs)
+	}
+	stmt, err := q.w.PrepareContext(ctx, `UPDATE findings SET aliases = ?, summary = ?, severity = ?, cvss = ?, kev = ?, epss = ?, fixed_versions = ?,
 		method = ?, confidence = ?, rule = ?, status = ?, last_seen = ?, resolved = ? WHERE org_id = ? AND id = ?`)
+	if err != nil {
+		return wrap("update findings", err)
+	}
+	defer stmt.Close()
 	for _, f := range fs {
 		a, err := q.findingArgs(f)
 		if err != nil {
 			return wrap("update findings", err)
 		}
-		// a: org, version, component, vuln, aliases(4) ... resolved(17).
-		if _, err := q.w.ExecContext(ctx, stmt, append(a[4:15:15], a[16], a[17], f.OrgID, f.ID)...); err != nil {
+		// a: org, version, component, vuln, aliases(4) ... status(14), first seen, last seen(16), resolved(17).
+		if _, err := stmt.ExecContext(ctx, append(a[4:15:15], a[16], a[17], f.OrgID, f.ID)...); err != nil {
+			return wrap("update findings", err)
+		}
+	}
+	return nil
+}
+
+// updateFindingsArrays is updateFindings for PostgreSQL.
+func (q *queries) updateFindingsArrays(ctx context.Context, fs []Finding) error {
+	const chunk = 5000
+	for start := 0; start < len(fs); start += chunk {
+		part := fs[start:min(start+chunk, len(fs))]
+		n := len(part)
+		var (
+			ids                                                 = make([]int64, n)
+			aliases, fixed                                      = make([]*string, n), make([]*string, n)
+			summary, severity, method, confidence, rule, status = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+			cvss, epss                                          = make([]float64, n), make([]float64, n)
+			kev                                                 = make([]bool, n)
+			lastSeen                                            = make([]time.Time, n)
+			resolved                                            = make([]*time.Time, n)
+		)
+		for i, f := range part {
+			a, err := jsonArg(f.Aliases)
+			if err != nil {
+				return wrap("update findings", err)
+			}
+			x, err := jsonArg(f.FixedVersions)
+			if err != nil {
+				return wrap("update findings", err)
+			}
+			if a != nil {
+				s := a.(string)
+				aliases[i] = &s
+			}
+			if x != nil {
+				s := x.(string)
+				fixed[i] = &s
+			}
+			ids[i], summary[i], severity[i], method[i], confidence[i], rule[i], status[i] = f.ID, f.Summary, f.Severity, f.Method, f.Confidence, f.Rule, f.Status
+			cvss[i], epss[i], kev[i], lastSeen[i], resolved[i] = f.CVSS, f.EPSS, f.KEV, ts(f.LastSeen), normPtr(f.Resolved)
+		}
+		_, err := q.w.ExecContext(ctx, q.d.rebind(`UPDATE findings AS f SET aliases = v.aliases::jsonb, summary = v.summary, severity = v.severity,
+			cvss = v.cvss, kev = v.kev, epss = v.epss, fixed_versions = v.fixed::jsonb, method = v.method, confidence = v.confidence,
+			rule = v.rule, status = v.status, last_seen = v.last_seen, resolved = v.resolved
+		FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::bool[], ?::float8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[])
+			AS v(id, aliases, summary, severity, cvss, kev, epss, fixed, method, confidence, rule, status, last_seen, resolved)
+		WHERE f.org_id = ? AND f.id = v.id`),
+			ids, aliases, summary, severity, cvss, kev, epss, fixed, method, confidence, rule, status, lastSeen, resolved, part[0].OrgID)
+		if err != nil {
 			return wrap("update findings", err)
 		}
 	}
