@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,6 +23,7 @@ import (
 	"medvigil/internal/sbom"
 	"medvigil/internal/sbom/formats"
 	"medvigil/internal/vuln"
+	"medvigil/internal/vuln/snapshot"
 )
 
 // failOn is a --fail-on threshold: a severity rank, or KEV.
@@ -78,39 +82,18 @@ unreadable SBOM.`,
 				return &exitError{ExitError, err}
 			}
 			ctx := cmd.Context()
-			start := time.Now()
-			// The SBOMs are read while the knowledge base loads: neither
-			// needs the other until matching.
-			docsReady := make(chan []readResult, 1)
-			go func() { docsReady <- a.readAll(ctx, args, maxSize) }()
-			kb := vuln.NewKB()
-			prog := newProgress(a.stderr, "loading knowledge base", 0)
-			warnings := 0
-			_, st, err := feeds.Load(ctx, kb, kbPaths, func(e *input.Error) {
-				warnings++
-				if warnings <= 20 {
-					fmt.Fprintln(a.stderr, "warning:", e)
-				}
-			}, func(done, total int, file string) {
-				prog.total = total
-				prog.step(done, file)
-			})
-			prog.done()
+			opts := match.Options{NoCPECandidates: noCandidates}
+			var res *report.Result
+			var readErrs []error
+			if lz := a.openIndexed(kbPaths); lz != nil {
+				defer lz.Close()
+				res, readErrs, err = a.scanIndexed(ctx, lz, args, maxSize, opts, format)
+			} else {
+				res, readErrs, err = a.scanLoaded(ctx, kbPaths, args, maxSize, opts)
+			}
 			if err != nil {
 				return &exitError{ExitError, err}
 			}
-			if warnings > 20 {
-				fmt.Fprintf(a.stderr, "warning: %d more knowledge-base warnings not shown\n", warnings-20)
-			}
-			ix := match.NewIndexWith(kb, match.Options{NoCPECandidates: noCandidates})
-			a.log.Info("knowledge base loaded", "advisories", kb.Len(), "kev", kb.KEVCount(), "epss", kb.EPSSCount(),
-				"files", st.Files, "skipped", st.Skipped, "duration_ms", time.Since(start).Milliseconds())
-
-			res := &report.Result{Tool: "medvigil", Version: Version, Time: time.Now().UTC(), Lookup: kb,
-				InformationURI: "https://github.com/medvigil/medvigil",
-				KB:             report.KBInfo{Advisories: kb.Len(), KEV: kb.KEVCount(), EPSS: kb.EPSSCount(), Sources: sources(st)}}
-			scans, readErrs := matchAll(ix, <-docsReady)
-			res.Scans = scans
 			readFailed := false
 			for _, err := range readErrs {
 				fmt.Fprintln(a.stderr, "medvigil:", err)
@@ -138,6 +121,49 @@ unreadable SBOM.`,
 	cmd.Flags().BoolVar(&noCandidates, "no-cpe-candidates", false, "do not guess CPEs for components without one (drops low-confidence CPE findings)")
 	cmd.Flags().Int64Var(&maxSize, "max-size", formats.DefaultMaxSize, "largest SBOM file to read, in bytes")
 	return cmd
+}
+
+// newResult starts the result of a scan.
+func newResult(info report.KBInfo, lookup report.AdvisoryLookup) *report.Result {
+	return &report.Result{Tool: "medvigil", Version: Version, Time: time.Now().UTC(), Lookup: lookup,
+		InformationURI: "https://github.com/medvigil/medvigil", KB: info}
+}
+
+// scanLoaded loads every knowledge-base source whole (feeds.Load) while
+// the SBOMs are read, then matches them.
+func (a *app) scanLoaded(ctx context.Context, kbPaths, args []string, maxSize int64, opts match.Options) (*report.Result, []error, error) {
+	start := time.Now()
+	// The SBOMs are read while the knowledge base loads: neither needs the
+	// other until matching.
+	docsReady := make(chan []readResult, 1)
+	go func() { docsReady <- a.readAll(ctx, args, maxSize) }()
+	kb := vuln.NewKB()
+	prog := newProgress(a.stderr, "loading knowledge base", 0)
+	warnings := 0
+	_, st, err := feeds.Load(ctx, kb, kbPaths, func(e *input.Error) {
+		warnings++
+		if warnings <= 20 {
+			fmt.Fprintln(a.stderr, "warning:", e)
+		}
+	}, func(done, total int, file string) {
+		prog.total = total
+		prog.step(done, file)
+	})
+	prog.done()
+	if err != nil {
+		<-docsReady
+		return nil, nil, err
+	}
+	if warnings > 20 {
+		fmt.Fprintf(a.stderr, "warning: %d more knowledge-base warnings not shown\n", warnings-20)
+	}
+	ix := match.NewIndexWith(kb, opts)
+	a.log.Info("knowledge base loaded", "advisories", kb.Len(), "kev", kb.KEVCount(), "epss", kb.EPSSCount(),
+		"files", st.Files, "skipped", st.Skipped, "duration_ms", time.Since(start).Milliseconds())
+	res := newResult(report.KBInfo{Advisories: kb.Len(), KEV: kb.KEVCount(), EPSS: kb.EPSSCount(), Sources: sources(st)}, kb)
+	scans, readErrs := matchAll(ix, <-docsReady)
+	res.Scans = scans
+	return res, readErrs, nil
 }
 
 func sources(st feeds.Stats) []string {
@@ -200,4 +226,199 @@ func matchAll(ix *match.Index, docs []readResult) ([]report.Scan, []error) {
 		scans = append(scans, report.Scan{File: r.path, Doc: r.doc, Findings: ix.Match(r.doc)})
 	}
 	return scans, errs
+}
+
+// openIndexed opens the knowledge base for selective loading when it is one
+// snapshot with a package index made by this matcher (`medvigil kb build`);
+// otherwise it returns nil and scan loads the sources whole. A lone
+// snapshot is required: advisories of two sources may share aliases, and
+// the vulnerability groups must come whole from one index.
+func (a *app) openIndexed(kbPaths []string) *snapshot.Lazy {
+	if len(kbPaths) != 1 {
+		return nil
+	}
+	lz, err := snapshot.Open(kbPaths[0])
+	if err != nil {
+		// Not a snapshot, a directory, version 1, compressed or damaged:
+		// the whole-load path reads it or reports the fault.
+		a.log.Debug("knowledge base not read selectively", "path", kbPaths[0], "reason", err.Error())
+		return nil
+	}
+	if lz.KeyScheme() != match.KeyScheme {
+		a.log.Debug("knowledge base not read selectively", "path", kbPaths[0], "key_scheme", lz.KeyScheme())
+		lz.Close()
+		return nil
+	}
+	return lz
+}
+
+// scanIndexed streams the SBOMs through a bounded pool: each worker reads
+// one SBOM, selects from the snapshot only the advisories its components
+// can match (with their whole vulnerability groups), matches it against an
+// index of those, and keeps only what the report needs. Results keep the
+// order of paths. The findings are those of an index over the whole
+// knowledge base: a component meets an advisory only under a shared key
+// (match.IndexKeys), and grouping, severity, KEV and EPSS come from whole
+// groups.
+func (a *app) scanIndexed(ctx context.Context, lz *snapshot.Lazy, paths []string, maxSize int64, opts match.Options, format report.Format) (*report.Result, []error, error) {
+	start := time.Now()
+	h := lz.Header()
+	type out struct {
+		scan report.Scan
+		err  error // the SBOM could not be read
+	}
+	outs := make([]out, len(paths))
+	prog := newProgress(a.stderr, "scanning SBOMs", len(paths))
+	var mu sync.Mutex
+	done := 0
+	var kbErr error
+	var zeros zeroComponents
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(len(paths), max(1, runtime.GOMAXPROCS(0))) {
+		wg.Go(func() {
+			for i := range jobs {
+				doc, err := formats.ReadFile(ctx, paths[i], formats.Options{MaxSize: maxSize})
+				if err != nil {
+					outs[i].err = err
+				} else {
+					findings, err := matchSelected(lz, doc, opts)
+					var kept *sbom.Document
+					if err == nil {
+						ownStrings(findings)
+						kept, err = trimmed(doc, findings, format == report.FormatCycloneDXVDR, &zeros)
+					}
+					if err != nil {
+						mu.Lock()
+						kbErr = cmp.Or(kbErr, err)
+						mu.Unlock()
+					}
+					outs[i].scan = report.Scan{File: paths[i], Doc: kept, Findings: findings}
+				}
+				mu.Lock()
+				done++
+				prog.step(done, paths[i])
+				mu.Unlock()
+			}
+		})
+	}
+	for i := range paths {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	prog.done()
+	if kbErr != nil {
+		return nil, nil, kbErr
+	}
+	// The report looks up the advisories behind findings: every advisory
+	// selected, which is a union of whole groups.
+	loaded := lz.Loaded()
+	lookup := vuln.NewKB()
+	lookup.Add(loaded...)
+	lookup.Freeze()
+	var srcs []string
+	if h.Advisories > 0 {
+		srcs = []string{string(feeds.KindSnapshot)}
+	}
+	res := newResult(report.KBInfo{Advisories: h.Advisories, KEV: h.KEV, EPSS: h.EPSS, Sources: srcs}, lookup)
+	var errs []error
+	for _, o := range outs {
+		if o.err != nil {
+			errs = append(errs, o.err)
+			continue
+		}
+		res.Scans = append(res.Scans, o.scan)
+	}
+	a.log.Info("scanned with a selectively read knowledge base", "advisories", h.Advisories, "decoded", len(loaded),
+		"sboms", len(paths), "duration_ms", time.Since(start).Milliseconds())
+	return res, errs, nil
+}
+
+// matchSelected matches doc against an index of the advisories its
+// components can meet.
+func matchSelected(lz *snapshot.Lazy, doc *sbom.Document, opts match.Options) ([]match.Finding, error) {
+	seen := map[string]bool{}
+	var keys []string
+	for i := range doc.Components {
+		for _, k := range match.ComponentKeys(&doc.Components[i], opts) {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	advs, err := lz.Select(keys)
+	if err != nil {
+		return nil, err
+	}
+	if len(advs) == 0 {
+		return nil, nil
+	}
+	return match.NewIndexWith(lz.KB(advs), opts).Match(doc), nil
+}
+
+// trimmed returns what the report needs of doc once it is matched: its
+// format, spec version and component count, and, when withComponents is
+// set (the VDR lists them), the components that have findings; the rest
+// of the document is dropped. Other components are zero: without
+// withComponents all of them, taken from zeros, shared by all trimmed
+// documents and never written. The strings kept are copied, so that they
+// do not hold the buffer the SBOM was decoded from (goccy/go-json's
+// strings point into it).
+func trimmed(doc *sbom.Document, findings []match.Finding, withComponents bool, zeros *zeroComponents) (*sbom.Document, error) {
+	out := &sbom.Document{Format: doc.Format, SpecVersion: strings.Clone(doc.SpecVersion)}
+	if !withComponents {
+		out.Components = zeros.get(len(doc.Components))
+		return out, nil
+	}
+	out.Components = make([]sbom.Component, len(doc.Components))
+	refs := map[string]bool{}
+	for i := range findings {
+		refs[findings[i].Component.Ref] = true
+	}
+	for i := range doc.Components {
+		if c := &doc.Components[i]; refs[c.Ref] {
+			// A JSON round trip copies every string of the component.
+			b, err := json.Marshal(c)
+			if err == nil {
+				err = json.Unmarshal(b, &out.Components[i])
+			}
+			if err != nil {
+				return nil, fmt.Errorf("scan: keep component %s: %w", c.Ref, err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// ownStrings copies the component strings of findings (see trimmed).
+func ownStrings(findings []match.Finding) {
+	for i := range findings {
+		c := &findings[i].Component
+		c.Ref, c.Name, c.Version, c.PURL = strings.Clone(c.Ref), strings.Clone(c.Name), strings.Clone(c.Version), strings.Clone(c.PURL)
+		if c.CPEs != nil {
+			cpes := make([]string, len(c.CPEs))
+			for j, s := range c.CPEs {
+				cpes[j] = strings.Clone(s)
+			}
+			c.CPEs = cpes
+		}
+	}
+}
+
+// zeroComponents hands out zero components from one shared array, grown
+// as needed; callers only read them.
+type zeroComponents struct {
+	mu  sync.Mutex
+	arr []sbom.Component
+}
+
+func (z *zeroComponents) get(n int) []sbom.Component {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if len(z.arr) < n {
+		z.arr = make([]sbom.Component, max(n, 2*len(z.arr)))
+	}
+	return z.arr[:n:n]
 }
