@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"medvigil/internal/kbsync"
+	"medvigil/internal/monitor"
 )
 
 // kbSyncCommand is `medvigil kb sync`: fill a local mirror of the upstream
@@ -20,7 +22,8 @@ func (a *app) kbSyncCommand() *cobra.Command {
 	var (
 		dir, sources, nvdKey, osvBase, nvdURL, kevURL, epssURL string
 		ecosystems, providers                                  []string
-		asJSON                                                 bool
+		asJSON, doImport                                       bool
+		db                                                     string
 	)
 	cmd := &cobra.Command{
 		Use:   "sync [--dir DIR] [--source osv,nvd,kev,epss,csaf]",
@@ -103,6 +106,13 @@ The NVD API key can also come from MEDVIGIL_NVD_API_KEY.`,
 					return &exitError{ExitError, err}
 				}
 			}
+			if doImport {
+				// What the mirror holds now (sources that failed keep their
+				// previous files) becomes the server's knowledge base.
+				if err := a.importMirror(cmd.Context(), db, dir, res); err != nil {
+					return &exitError{ExitError, err}
+				}
+			}
 			if err := res.Err(); err != nil {
 				return &exitError{ExitError, fmt.Errorf("kb sync: %w", err)}
 			}
@@ -120,5 +130,34 @@ The NVD API key can also come from MEDVIGIL_NVD_API_KEY.`,
 	f.StringVar(&epssURL, "epss-url", kbsync.DefaultEPSSURL, "FIRST EPSS scores URL (.csv or .csv.gz)")
 	f.StringArrayVar(&providers, "csaf-provider", nil, "CSAF provider: domain, base URL or provider-metadata.json URL (repeatable)")
 	f.BoolVar(&asJSON, "json", false, "print the per-source result as JSON on stdout")
+	f.BoolVar(&doImport, "import", true, "import the mirror into the server database afterwards (kb import); --import=false only mirrors")
+	f.StringVar(&db, "db", "./medvigil-data/medvigil.db", "server database to import into: a SQLite path or postgres://…")
 	return cmd
+}
+
+// importMirror loads the mirror into the server database (merging, as kb
+// import does) and re-evaluates what changed.
+func (a *app) importMirror(ctx context.Context, db, dir string, res kbsync.Result) error {
+	st, err := (&dbFlags{db: db}).open(ctx, a.log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	mon := monitor.New(monitor.Config{Store: st, Log: a.log})
+	if err := mon.Start(ctx); err != nil {
+		return err
+	}
+	meta, _ := json.Marshal(res)
+	prog := newProgress(a.stderr, "importing", 0)
+	ch, err := importPaths(ctx, mon, []string{dir}, false, meta, a.log, func(done, total int, file string) {
+		prog.total = total
+		prog.step(done, file)
+	})
+	prog.done()
+	if err != nil {
+		return fmt.Errorf("import %s: %w", dir, err)
+	}
+	fmt.Fprintf(a.stderr, "imported into %s: knowledge base %d, %d advisories (%d added, %d modified, %d removed); %d versions re-evaluated: %d new, %d changed, %d resolved findings\n",
+		redact(db), ch.SnapshotID, ch.Advisories, ch.Added, ch.Modified, ch.Removed, ch.Versions, ch.New, ch.Changed, ch.Resolved)
+	return nil
 }

@@ -170,6 +170,7 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 	if err := mon.Start(ctx); err != nil {
 		return &exitError{ExitError, err}
 	}
+	defer mon.Close() // after the HTTP server stopped: let notifications in flight finish
 	var login *demoLogin
 	if o.demo {
 		login, err = seedDemo(ctx, st, mon, log)

@@ -67,6 +67,8 @@ type Monitor struct {
 	pending map[int64]*sbom.Document
 
 	evalMu sync.Mutex // one re-evaluation at a time per process
+
+	inflight sync.WaitGroup // background deliveries
 }
 
 type versionKey struct{ org, version int64 }
@@ -458,11 +460,27 @@ func mustJSON(v any) json.RawMessage {
 }
 
 // deliver hands events to the notifier, grouped by organization, after the
-// transaction that recorded them committed.
+// transaction that recorded them committed. Delivery (with its retries) runs
+// in the background so that an upload's answer never waits for a slow
+// receiver; Close waits for deliveries in flight. The events are in the
+// log either way, and every attempt is in the delivery log.
 func (m *Monitor) deliver(ctx context.Context, events []store.Event) {
 	if m.cfg.Notifier == nil || len(events) == 0 {
 		return
 	}
+	m.inflight.Add(1)
+	go func() {
+		defer m.inflight.Done()
+		m.deliverNow(context.WithoutCancel(ctx), events)
+	}()
+}
+
+// Close waits for background deliveries to finish.
+func (m *Monitor) Close() {
+	m.inflight.Wait()
+}
+
+func (m *Monitor) deliverNow(ctx context.Context, events []store.Event) {
 	byOrg := map[int64][]store.Event{}
 	for _, e := range events {
 		if e.Type == "sbom.imported" {

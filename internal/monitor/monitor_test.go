@@ -171,6 +171,7 @@ func TestImportMatchesAndRecords(t *testing.T) {
 		t.Errorf("events of B: %q, want none", got)
 	}
 	// The notifier got the finding event (not the import event), for A only.
+	e.mon.Close()
 	if len(e.rec.events) != 1 || e.rec.events[0].OrgID != e.orgA.ID || e.rec.hooks[e.orgB.ID] {
 		t.Fatalf("delivered: %+v", e.rec.events)
 	}
