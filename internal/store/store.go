@@ -158,11 +158,12 @@ type Finding struct {
 	Resolved      *time.Time `json:"resolved,omitempty"`
 }
 
-// FindingFilter narrows ListFindings. Zero values do not filter.
+// FindingFilter narrows ListFindings. Zero values do not filter. A version or
+// product of another organization matches nothing.
 type FindingFilter struct {
 	VersionID   int64
 	ProductID   int64
-	MinSeverity string // low, medium, high, critical
+	MinSeverity string // low, medium, high, critical: that or higher ("unknown" ranks below low); other values are an error
 	KEV         *bool
 	Status      string
 	VulnIDs     []string // any of these ids (id or alias)
@@ -230,7 +231,13 @@ type ComponentInput struct {
 
 // Queries are the operations on stored data. Every method that reads or
 // writes organization data takes the organization ID and only touches rows of
-// that organization: an ID of another organization gives ErrNotFound.
+// that organization: an ID of another organization gives ErrNotFound. Creating
+// an object under another organization's parent (a version of a foreign
+// product, a token of a foreign user, ...) gives ErrNotFound too. Listing the
+// children of a parent that is not in the organization (ListVersions,
+// ListSBOMs, ListComponents, ListDeliveries) gives ErrNotFound; lists return
+// an empty, non-nil slice when there is nothing. Times come back in UTC,
+// truncated to the microsecond; a zero Created is set to now.
 type Queries interface {
 	// Organizations and people.
 	CreateOrg(ctx context.Context, o Org) (Org, error)
@@ -239,9 +246,9 @@ type Queries interface {
 	ListOrgs(ctx context.Context, p Page) ([]Org, error) // for the operator (admin CLI), not the API
 	CreateUser(ctx context.Context, u User) (User, error)
 	GetUser(ctx context.Context, org, id int64) (User, error)
-	GetUserByEmail(ctx context.Context, email string) (User, error) // login: e-mail is unique across orgs
+	GetUserByEmail(ctx context.Context, email string) (User, error) // login: e-mail is unique across orgs, ASCII case ignored
 	ListUsers(ctx context.Context, org int64, p Page) ([]User, error)
-	UpdateUser(ctx context.Context, org int64, u User) (User, error) // name, role, password hash
+	UpdateUser(ctx context.Context, org int64, u User) (User, error) // name, role, password hash (kept when empty)
 	DeleteUser(ctx context.Context, org, id int64) error
 	CreateToken(ctx context.Context, t Token) (Token, error)
 	TokenByHash(ctx context.Context, hash []byte) (Token, error) // authentication; revoked tokens are ErrNotFound
@@ -258,9 +265,12 @@ type Queries interface {
 	CreateVersion(ctx context.Context, v Version) (Version, error)
 	GetVersion(ctx context.Context, org, id int64) (Version, error)
 	ListVersions(ctx context.Context, org, product int64, p Page) ([]Version, error)
-	UpdateVersion(ctx context.Context, org int64, v Version) (Version, error)
+	UpdateVersion(ctx context.Context, org int64, v Version) (Version, error) // not ProductID: a version stays with its product
 	DeleteVersion(ctx context.Context, org, id int64) error
 	// CreateSBOM stores the document (s.Raw) and its components in one go.
+	// Components is set to len(comps); SHA256 and Size are computed from Raw
+	// when empty; every component needs a Name. The returned SBOM has no Raw;
+	// the components come back in input order with ascending IDs.
 	CreateSBOM(ctx context.Context, s SBOM, comps []ComponentInput) (SBOM, []Component, error)
 	GetSBOM(ctx context.Context, org, id int64) (SBOM, error)
 	GetSBOMRaw(ctx context.Context, org, id int64) (SBOM, error)
@@ -278,9 +288,16 @@ type Queries interface {
 	UpsertFindings(ctx context.Context, org, version int64, fs []Finding, now time.Time) (FindingChanges, error)
 	ListFindings(ctx context.Context, org int64, f FindingFilter, p Page) ([]Finding, error)
 	GetFinding(ctx context.Context, org, id int64) (Finding, error)
+	// SetFindingStatus sets the triage status: "resolved" records the time
+	// (once), any other status clears it. Findings with a status other than
+	// open or resolved keep it through UpsertFindings and are not resolved by
+	// absence.
 	SetFindingStatus(ctx context.Context, org, id int64, status string) (Finding, error)
 
 	// Event log and notifications.
+	// AppendEvents appends in order (IDs ascend in append order); the
+	// database refuses updates of events. PostgreSQL normalizes Data (JSONB:
+	// key order and spacing may change).
 	AppendEvents(ctx context.Context, es []Event) ([]Event, error)
 	ListEvents(ctx context.Context, org int64, p Page) ([]Event, error)
 	CreateWebhook(ctx context.Context, w Webhook) (Webhook, error)
@@ -311,7 +328,10 @@ type FindingChanges struct {
 type Store interface {
 	Queries
 	// InTx runs fn in one transaction: if fn returns an error (or panics),
-	// nothing it wrote is kept.
+	// nothing it wrote is kept (a panic is re-raised after the rollback).
+	// Inside fn use only q: on SQLite the transaction holds the one writer
+	// connection, so a write through the Store itself would wait for fn.
+	// Not nestable.
 	InTx(ctx context.Context, fn func(q Queries) error) error
 	Ping(ctx context.Context) error
 	// Dialect is "sqlite" or "postgres".
