@@ -11,6 +11,9 @@ import (
 	"medvigil/internal/store"
 )
 
+// The store implements Recorder.
+var _ Recorder = store.Queries(nil)
+
 // fakeRecorder keeps every recorded delivery; fail makes RecordDelivery fail.
 type fakeRecorder struct {
 	mu   sync.Mutex

@@ -249,18 +249,17 @@ func (n *Notifier) plan(hooks []store.Webhook, events []store.Event) []job {
 	ps := make([]parsed, len(events))
 	for i, ev := range events {
 		ps[i] = parseEvent(ev)
+		if p := ps[i]; p.ok && p.fe.OrganizationID != 0 && p.fe.OrganizationID != ev.OrgID {
+			n.log.Error("notify: event payload names another organization; not delivered",
+				"event_id", ev.ID, "org_id", ev.OrgID, "payload_org_id", p.fe.OrganizationID)
+		}
 	}
 	var jobs []job
 	mail := map[string]*emailJob{}
 	var mailOrder []string
 	for _, h := range hooks {
 		for _, p := range ps {
-			ok, why := matches(h, p)
-			if !ok {
-				if why == "payload names another organization" {
-					n.log.Error("notify: event payload names another organization; not delivered",
-						"event_id", p.ev.ID, "org_id", p.ev.OrgID, "payload_org_id", p.fe.OrganizationID)
-				}
+			if ok, _ := matches(h, p); !ok {
 				continue
 			}
 			if strings.TrimSpace(h.Email) == "" {
