@@ -163,7 +163,11 @@ func (s *Server) openAPI() obj {
 		ok := obj{"description": http.StatusText(rt.status)}
 		switch {
 		case rt.resp == "raw":
-			ok["content"] = obj{"application/octet-stream": obj{"schema": obj{"type": "string", "format": "binary"}}}
+			// The document is served with the media type of its format
+			// (getSBOMDocument), octet-stream when it has none.
+			bin := obj{"schema": obj{"type": "string", "format": "binary"}}
+			ok["content"] = obj{"application/vnd.cyclonedx+json": bin, "application/vnd.cyclonedx+xml": bin,
+				"application/spdx+json": bin, "text/spdx": bin, "application/octet-stream": bin}
 		case rt.list:
 			ok["content"] = obj{"application/json": obj{"schema": object([]string{"items"}, obj{
 				"items": arr(ref(rt.resp)), "next_cursor": obj{"type": "string", "description": "pass as cursor for the next page; absent on the last page"}})}}
