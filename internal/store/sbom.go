@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// componentCols are the columns CreateSBOM writes per component.
+// componentInsertCols is how many columns CreateSBOM writes per component.
 const componentInsertCols = 9
 
 const sbomCols = "id, org_id, version_id, filename, format, spec_version, encoding, sha256, size, components, warnings, created"
