@@ -70,7 +70,9 @@ func examples() map[string]example {
 		}},
 		"getUser": {id: fixedID(func(o *orgData) int64 { return o.users[store.RoleViewer].ID })},
 		"updateUser": {id: fixedID(func(o *orgData) int64 { return o.users[store.RoleViewer].ID }),
-			body: func(*testing.T, *fixture, *orgData) []byte { return jsonBody(map[string]string{"name": "Renamed by the walk"}) }},
+			body: func(*testing.T, *fixture, *orgData) []byte {
+				return jsonBody(map[string]string{"name": "Renamed by the walk"})
+			}},
 		"deleteUser": {id: func(t *testing.T, f *fixture, o *orgData, destroy bool) string {
 			if destroy {
 				return idOf(f.user(t, o, store.RoleAnalyst).ID)
@@ -228,7 +230,9 @@ func callers() []caller {
 			return bearer(auth.TokenPrefix + base64.RawURLEncoding.EncodeToString(b))
 		}},
 		{"revoked token", "", func(f *fixture) string { return bearer(f.a.revoked) }},
-		{"not a bearer token", "", func(f *fixture) string { return "Basic " + base64.StdEncoding.EncodeToString([]byte("admin@a.example:"+password)) }},
+		{"not a bearer token", "", func(f *fixture) string {
+			return "Basic " + base64.StdEncoding.EncodeToString([]byte("admin@a.example:"+password))
+		}},
 	}
 }
 
@@ -300,6 +304,7 @@ func testAccessWalk(t *testing.T, open opener) {
 	beforeA, beforeB := storeSnapshot(t, f.st, f.a.org.ID), storeSnapshot(t, f.st, f.b.org.ID)
 	apiB := apiSnapshot(t, f, f.b)
 	counts := map[string]int{}
+	doc := f.srv.openAPI()
 
 	// Phase 1: everything that must be refused, on A's and B's objects.
 	for i := range f.srv.routes {
@@ -326,6 +331,7 @@ func testAccessWalk(t *testing.T, open opener) {
 					req := ex.build(t, f, rt, o, false)
 					what := fmt.Sprintf("%s %s as %s", req.method, req.target, c.name)
 					r := f.sendAs(t, c.authz(f), req)
+					documentedStatus(t, doc, rt, r.status)
 					switch {
 					case c.role == "":
 						wantProblem(t, what, r, http.StatusUnauthorized)
@@ -405,6 +411,16 @@ func testAccessWalk(t *testing.T, open opener) {
 		if counts[k] == 0 {
 			t.Errorf("the walk saw no %s answer", k)
 		}
+	}
+}
+
+// documentedStatus fails when the OpenAPI document does not list status
+// for rt.
+func documentedStatus(t *testing.T, doc obj, rt *route, status int) {
+	t.Helper()
+	op := doc["paths"].(obj)[rt.path].(obj)[strings.ToLower(rt.method)].(obj)
+	if _, ok := op["responses"].(obj)[strconv.Itoa(status)]; !ok {
+		t.Errorf("%s %s answered %d, which its OpenAPI operation does not document", rt.method, rt.path, status)
 	}
 }
 
