@@ -333,3 +333,47 @@ func BenchmarkUpsertFindings3000(b *testing.B) {
 		})
 	}
 }
+
+// TestDatabaseGuarantees checks what the API cannot show: the database itself
+// refuses to change the event log, and SQLite runs in WAL mode.
+func TestDatabaseGuarantees(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		dsn    func(t *testing.T) string
+		driver string
+	}{
+		{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "g.db") }, "sqlite"},
+		{"postgres", func(t *testing.T) string { return freshPostgres(t) }, "pgx"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dsn := tc.dsn(t)
+			s := openDSN(t, dsn, nil)
+			o, err := s.CreateOrg(t.Context(), store.Org{Slug: "o", Name: "O"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			es, err := s.AppendEvents(t.Context(), []store.Event{{OrgID: o.ID, Type: "finding.new", Subject: "CVE-1"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			db, err := sql.Open(tc.driver, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			q := "UPDATE events SET subject = 'rewritten' WHERE id = ?"
+			if tc.driver == "pgx" {
+				q = strings.Replace(q, "?", "$1", 1)
+			}
+			if _, err := db.ExecContext(t.Context(), q, es[0].ID); err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Errorf("UPDATE events: %v, want the append-only refusal", err)
+			}
+			if tc.driver == "sqlite" {
+				var mode string
+				if err := db.QueryRowContext(t.Context(), "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+					t.Errorf("journal_mode %q (%v), want wal", mode, err)
+				}
+			}
+		})
+	}
+}
