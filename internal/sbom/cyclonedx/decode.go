@@ -115,9 +115,18 @@ func article(kind string) string {
 	return "a"
 }
 
-// decodeXML decodes data with cyclonedx-go. Faults are *input.Error with the
-// line and column where the decoder stopped.
+// decodeXML decodes data with the fast path (xmlfast.go) when it handles the
+// document, else with cyclonedx-go. Faults are *input.Error with the line
+// and column where cyclonedx-go's decoder stopped.
 func decodeXML(name string, data []byte) (*wire, error) {
+	if w, ok := decodeXMLFast(data); ok {
+		return w, nil
+	}
+	return decodeXMLReference(name, data)
+}
+
+// decodeXMLReference decodes data with cyclonedx-go.
+func decodeXMLReference(name string, data []byte) (*wire, error) {
 	// encoding/xml reads a bytes.Reader byte by byte (it is an
 	// io.ByteReader, so no buffering), so after a fault the reader's
 	// position is where decoding stopped.
