@@ -166,7 +166,7 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 	nt := notify.New(notify.Config{Recorder: st, Logger: log, AllowPrivate: o.allowPrivate,
 		SMTP: notify.SMTPConfig{Host: o.smtpHost, Port: o.smtpPort, Username: o.smtpUser, Password: o.smtpPW, From: o.smtpFrom, Mode: notify.TLSMode(o.smtpTLS)}})
 	mon := monitor.New(monitor.Config{Store: st, Log: log, Notifier: nt, Observer: server.Observer(reg),
-		Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), MaxSBOM: o.maxSBOM})
+		Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), MaxSBOM: o.maxSBOM, Shared: st.Dialect() == "postgres"})
 	if err := mon.Start(ctx); err != nil {
 		return &exitError{ExitError, err}
 	}
@@ -273,6 +273,11 @@ func syncAndImport(ctx context.Context, mon *monitor.Monitor, o serveOptions, lo
 	res, err := kbsync.Run(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("sync: %w", err)
+	}
+	// Merge into the newest knowledge base on the database, not a stale
+	// one: another process may have imported one since our last refresh.
+	if _, err := mon.Refresh(ctx); err != nil {
+		return err
 	}
 	meta, _ := json.Marshal(res)
 	_, err = importPaths(ctx, mon, []string{dir}, false, meta, log, nil)

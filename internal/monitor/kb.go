@@ -53,6 +53,11 @@ func (m *Monitor) ReplaceKB(ctx context.Context, kb *vuln.KB, sources json.RawMe
 	}
 	m.evalMu.Lock()
 	defer m.evalMu.Unlock()
+	if m.cfg.Shared {
+		if _, _, err := m.Reconcile(ctx); err != nil {
+			return Change{}, err
+		}
+	}
 	old := m.Index().KB()
 	changed, ch := diff(old, kb)
 	m.install(kb, saved)

@@ -47,6 +47,10 @@ type Config struct {
 	Now func() time.Time
 	// MaxSBOM is the largest SBOM accepted, in bytes.
 	MaxSBOM int64
+	// Shared says other processes may store SBOMs in the same database
+	// (several serve processes on PostgreSQL): ReplaceKB then reconciles
+	// the portfolio with the store before it re-evaluates (see Reconcile).
+	Shared bool
 }
 
 // Monitor is safe for concurrent use.
@@ -157,7 +161,7 @@ func (m *Monitor) addComponent(c store.Component) {
 		m.pending[c.SBOMID] = doc
 		m.owners[c.SBOMID] = versionKey{c.OrgID, c.VersionID}
 	}
-	doc.Components = append(doc.Components, sbomComponent(c))
+	doc.Components = append(doc.Components, portfolioComponent(c))
 }
 
 func (m *Monitor) flushPending() {
@@ -177,6 +181,15 @@ func sbomComponent(c store.Component) sbom.Component {
 	if c.Supplier != "" {
 		sc.Supplier = &sbom.Party{Name: c.Supplier}
 	}
+	return sc
+}
+
+// portfolioComponent is a stored component as the portfolio keeps it: its
+// ref is the component's ID, so that the findings portfolio.Affected
+// returns name the stored component.
+func portfolioComponent(c store.Component) sbom.Component {
+	sc := sbomComponent(c)
+	sc.Ref = strconv.FormatInt(c.ID, 10)
 	return sc
 }
 
@@ -298,7 +311,7 @@ func (m *Monitor) ImportSBOM(ctx context.Context, org, version int64, filename s
 	m.pfMu.Unlock()
 	d := &sbom.Document{Components: make([]sbom.Component, 0, len(stored))}
 	for _, c := range stored {
-		d.Components = append(d.Components, sbomComponent(c))
+		d.Components = append(d.Components, portfolioComponent(c))
 	}
 	m.pf.Add(sbomKey(res.SBOM.ID), d)
 	m.deliver(ctx, events)
