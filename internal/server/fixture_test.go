@@ -463,7 +463,9 @@ func storeSnapshot(t *testing.T, st store.Store, org int64) map[string]any {
 				func(x store.Component) int64 { return x.ID })
 		}
 	}
-	out["findings"] = all(t, func(p store.Page) ([]store.Finding, error) { return st.ListFindings(ctx, org, store.FindingFilter{}, p) },
+	out["findings"] = all(t, func(p store.Page) ([]store.Finding, error) {
+		return st.ListFindings(ctx, org, store.FindingFilter{}, p)
+	},
 		func(x store.Finding) int64 { return x.ID })
 	out["events"] = all(t, func(p store.Page) ([]store.Event, error) { return st.ListEvents(ctx, org, p) }, func(x store.Event) int64 { return x.ID })
 	hooks := all(t, func(p store.Page) ([]store.Webhook, error) { return st.ListWebhooks(ctx, org, p) }, func(x store.Webhook) int64 { return x.ID })

@@ -175,6 +175,27 @@ func examples() map[string]example {
 	}
 }
 
+// rights pins what each operation needs, as docs/api.md states it: viewers
+// read; analysts also write products, versions, SBOMs and finding statuses;
+// admins also manage users, tokens and webhooks (and see their deliveries).
+// The walk derives its expectations from the route table, so this table is
+// what catches a route whose right was changed by mistake.
+func rights() map[string]string {
+	const R, W, A, public = "read", "write", "administer", "public"
+	return map[string]string{
+		"login": public, "getOrganization": R,
+		"listUsers": R, "createUser": A, "getUser": R, "updateUser": A, "deleteUser": A,
+		"listTokens": A, "createToken": A, "revokeToken": A,
+		"listProducts": R, "createProduct": W, "getProduct": R, "updateProduct": W, "deleteProduct": W,
+		"listVersions": R, "createVersion": W, "getVersion": R, "updateVersion": W, "deleteVersion": W,
+		"uploadSBOM": W, "listSBOMs": R, "getSBOM": R, "getSBOMDocument": R, "listComponents": R,
+		"listFindings": R, "getFinding": R, "updateFinding": W, "evaluateVersion": W,
+		"getVulnerability": R, "getKnowledgeBase": R,
+		"listWebhooks": R, "createWebhook": A, "getWebhook": R, "deleteWebhook": A, "listDeliveries": A,
+		"listEvents": R,
+	}
+}
+
 // request is one request of the walk.
 type request struct {
 	method, target, ctype string
@@ -296,6 +317,18 @@ func testAccessWalk(t *testing.T, open opener) {
 		if _, ok := exs[f.srv.routes[i].op]; !ok {
 			rt := f.srv.routes[i]
 			t.Errorf("route %s %s (%s) has no example in the walk's table: add one to examples()", rt.method, rt.path, rt.op)
+		}
+	}
+	pinned := rights()
+	for _, rt := range f.srv.routes {
+		got := rt.need.String()
+		if rt.public {
+			got = "public"
+		}
+		if want, ok := pinned[rt.op]; !ok {
+			t.Errorf("route %s %s (%s) has no entry in rights(): add the right it needs", rt.method, rt.path, rt.op)
+		} else if got != want {
+			t.Errorf("route %s %s (%s) needs %s, the API's role model says %s", rt.method, rt.path, rt.op, got, want)
 		}
 	}
 	if t.Failed() {
