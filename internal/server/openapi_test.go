@@ -327,11 +327,26 @@ func TestOpenAPIAnswers(t *testing.T) {
 			{"bad cursor", "/api/v1/products?cursor=%21%21", 400},
 			{"bad limit", "/api/v1/events?limit=0", 400},
 			{"undocumented path", "/api/v1/nope", 404},
-			{"undocumented method", "/api/v1/organization/x", 404},
+			{"undocumented sub-path", "/api/v1/organization/x", 404},
 		} {
 			r := f.do(t, "GET", tc.target, f.a.tokens[store.RoleAdmin], nil, "")
 			wantProblem(t, tc.name, r, tc.status)
 			validate(t, c, tc.name, "/components/schemas/Problem", r.body)
+		}
+		// A documented path with an undocumented method: 405 with Allow
+		// (RFC 9110 section 15.5.6).
+		for _, tc := range []struct{ method, target, allow string }{
+			{"DELETE", "/api/v1/organization", "GET"},
+			{"PUT", fmt.Sprintf("/api/v1/products/%d", f.a.product.ID), "GET, PATCH, DELETE"},
+			{"POST", "/api/v1/openapi.json", "GET"},
+			{"DELETE", "/api/v1/vulnerabilities/CVE-2099-1001", "GET"},
+		} {
+			r := f.do(t, tc.method, tc.target, f.a.tokens[store.RoleAdmin], nil, "")
+			wantProblem(t, tc.method+" "+tc.target, r, 405)
+			validate(t, c, tc.method+" "+tc.target, "/components/schemas/Problem", r.body)
+			if got := r.header.Get("Allow"); got != tc.allow {
+				t.Errorf("%s %s: Allow %q, want %q", tc.method, tc.target, got, tc.allow)
+			}
 		}
 	})
 }

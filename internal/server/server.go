@@ -96,10 +96,46 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", m.handler())
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		// The catch-all also gets known paths with another method: those
+		// answer 405 with Allow (RFC 9110 section 15.5.6), not 404.
+		if allow := s.allowed(r.URL.Path); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeProblem(w, r, Problem{Type: problemBase + "method-not-allowed", Title: "Method Not Allowed", Status: http.StatusMethodNotAllowed,
+				Detail: r.Method + " is not allowed on " + r.URL.Path + "; allowed: " + strings.Join(allow, ", ")})
+			return
+		}
 		writeProblem(w, r, Problem{Type: problemBase + "not-found", Title: "Not Found", Status: http.StatusNotFound,
 			Detail: "no such API route: " + r.Method + " " + r.URL.Path})
 	})
 	return s, nil
+}
+
+// allowed returns the methods of the API routes whose pattern matches path
+// (a {name} matches one segment), in route-table order.
+func (s *Server) allowed(path string) []string {
+	var out []string
+	add := func(method, pattern string) {
+		ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+		if len(ps) != len(xs) {
+			return
+		}
+		for i := range ps {
+			if ps[i] != xs[i] && !(strings.HasPrefix(ps[i], "{") && xs[i] != "") {
+				return
+			}
+		}
+		for _, m := range out {
+			if m == method {
+				return
+			}
+		}
+		out = append(out, method)
+	}
+	for _, rt := range s.routes {
+		add(rt.method, rt.path)
+	}
+	add(http.MethodGet, "/api/v1/openapi.json")
+	return out
 }
 
 // Observer returns the monitor hooks that feed the server's metrics.
