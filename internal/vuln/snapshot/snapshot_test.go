@@ -297,6 +297,7 @@ func TestEveryByteCorrupted(t *testing.T) {
 func FuzzRead(f *testing.F) {
 	good := write(f, everyField(), snapshot.None)
 	zipped := write(f, everyField(), snapshot.Gzip)
+	f.Add(writeV(f, everyField(), 2, snapshot.None, true), false)
 	f.Add(good, false)
 	f.Add(good, true)
 	f.Add(zipped, true)
@@ -307,6 +308,12 @@ func FuzzRead(f *testing.F) {
 			// Reach the decoder: make the lengths and checksum agree with
 			// whatever the fuzzer wrote.
 			data = resign(data, true)
+		}
+		// The lazy reader must not panic either, whatever it selects.
+		if lz, err := snapshot.NewLazy(bytes.NewReader(data), int64(len(data))); err == nil {
+			if _, err := lz.Select([]string{"", "p:npm/lodash", "c:x"}); err != nil {
+				t.Log(err)
+			}
 		}
 		kb, err := snapshot.Read(bytes.NewReader(data))
 		if err != nil {
