@@ -58,14 +58,13 @@ func (m *Monitor) ReplaceKB(ctx context.Context, kb *vuln.KB, sources json.RawMe
 			return Change{}, err
 		}
 	}
-	old := m.Index().KB()
-	changed, ch := diff(old, kb)
+	oldIx := m.Index()
+	changed, ch := diff(oldIx.KB(), kb)
 	m.install(kb, saved)
 	ch.SnapshotID, ch.Advisories = saved.ID, kb.Len()
 
 	evalStart := m.cfg.Now()
-	versions := m.touched(old, kb, changed)
-	if err := m.reevaluate(ctx, versions, &ch); err != nil {
+	if err := m.reevaluate(ctx, oldIx, m.Index(), changed, &ch); err != nil {
 		return ch, err
 	}
 	ch.Reevaluate = m.cfg.Now().Sub(evalStart)
@@ -130,75 +129,13 @@ func diff(old, cur *vuln.KB) ([]string, Change) {
 	return slices.Compact(ids), ch
 }
 
-// touched returns the versions holding a package that any of the advisories
-// of ids (in the old or the new knowledge base) names.
-func (m *Monitor) touched(old, cur *vuln.KB, ids []string) []versionKey {
-	sboms := map[string]bool{}
-	for _, id := range ids {
-		for _, kb := range []*vuln.KB{old, cur} {
-			for _, a := range kb.GroupAdvisories(id) {
-				for _, s := range m.pf.Candidates(a) {
-					sboms[s] = true
-				}
-			}
-		}
-	}
-	m.pfMu.Lock()
-	defer m.pfMu.Unlock()
-	seen := map[versionKey]bool{}
-	var out []versionKey
-	for s := range sboms {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			continue
-		}
-		if k, ok := m.owners[id]; ok && !seen[k] {
-			seen[k] = true
-			out = append(out, k)
-		}
-	}
-	slices.SortFunc(out, func(a, b versionKey) int {
-		if a.org != b.org {
-			return int(a.org - b.org)
-		}
-		return int(a.version - b.version)
-	})
-	return out
-}
-
-// reevaluate evaluates each version in its own transaction and delivers the
-// events after it commits.
-func (m *Monitor) reevaluate(ctx context.Context, versions []versionKey, ch *Change) error {
-	now := m.cfg.Now()
-	for _, k := range versions {
-		var events []store.Event
-		err := m.cfg.Store.InTx(ctx, func(q store.Queries) error {
-			c, evs, _, err := m.evaluate(ctx, q, k.org, k.version, now, nil)
-			if err != nil {
-				return err
-			}
-			ch.New += len(c.New)
-			ch.Changed += len(c.Changed)
-			ch.Resolved += len(c.Resolved)
-			if len(evs) > 0 {
-				events, err = q.AppendEvents(ctx, evs)
-			}
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("re-evaluate version %d: %w", k.version, err)
-		}
-		ch.Versions++
-		m.deliver(ctx, events)
-	}
-	return nil
-}
-
 // EvaluateVersion re-evaluates one version now (after a status change of its
 // lifecycle or on request).
 func (m *Monitor) EvaluateVersion(ctx context.Context, org, version int64) (store.FindingChanges, error) {
 	var ch store.FindingChanges
 	var events []store.Event
+	m.recMu.RLock()
+	defer m.recMu.RUnlock()
 	err := m.cfg.Store.InTx(ctx, func(q store.Queries) error {
 		c, evs, _, err := m.evaluate(ctx, q, org, version, m.cfg.Now(), nil)
 		if err != nil {

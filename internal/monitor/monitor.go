@@ -71,6 +71,10 @@ type Monitor struct {
 	pending map[int64]*sbom.Document
 
 	evalMu sync.Mutex // one re-evaluation at a time per process
+	// recMu keeps imports and single-version evaluations (shared) apart from
+	// a re-evaluation's transaction (exclusive), which records each
+	// version's findings from a list read at its start.
+	recMu sync.RWMutex
 
 	inflight sync.WaitGroup // background deliveries
 }
@@ -284,6 +288,8 @@ func (m *Monitor) ImportSBOM(ctx context.Context, org, version int64, filename s
 	var res ImportResult
 	var events []store.Event
 	var stored []store.Component
+	m.recMu.RLock()
+	defer m.recMu.RUnlock()
 	err = m.cfg.Store.InTx(ctx, func(q store.Queries) error {
 		s, cs, err := q.CreateSBOM(ctx, rec, comps)
 		if err != nil {
@@ -370,7 +376,7 @@ func (m *Monitor) evaluate(ctx context.Context, q store.Queries, org, version in
 	if err != nil {
 		return store.FindingChanges{}, nil, 0, fmt.Errorf("record findings of version %d: %w", version, err)
 	}
-	evs, err := m.findingEvents(ctx, q, org, version, ch, byComp, now)
+	evs, err := m.findingEvents(ctx, q, org, version, ch, byComp, now, nil)
 	return ch, evs, len(fs), err
 }
 
@@ -430,21 +436,17 @@ func joinLimit(parts []string, limit int) string {
 
 // findingEvents turns finding changes into events with notify.FindingEvent
 // payloads.
-func (m *Monitor) findingEvents(ctx context.Context, q store.Queries, org, version int64, ch store.FindingChanges, comps map[int64]store.Component, now time.Time) ([]store.Event, error) {
+// nm, if not nil, caches organizations, versions and products across calls.
+func (m *Monitor) findingEvents(ctx context.Context, q store.Queries, org, version int64, ch store.FindingChanges, comps map[int64]store.Component, now time.Time, nm *names) ([]store.Event, error) {
 	if len(ch.New)+len(ch.Changed)+len(ch.Resolved) == 0 {
 		return nil, nil
 	}
-	o, err := q.GetOrg(ctx, org)
-	if err != nil {
-		return nil, fmt.Errorf("organization %d: %w", org, err)
+	if nm == nil {
+		nm = newNames()
 	}
-	v, err := q.GetVersion(ctx, org, version)
+	o, v, p, err := nm.lookup(ctx, q, org, version)
 	if err != nil {
-		return nil, fmt.Errorf("version %d: %w", version, err)
-	}
-	p, err := q.GetProduct(ctx, org, v.ProductID)
-	if err != nil {
-		return nil, fmt.Errorf("product %d: %w", v.ProductID, err)
+		return nil, err
 	}
 	var evs []store.Event
 	add := func(typ string, fs []store.Finding) {

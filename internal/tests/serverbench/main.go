@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strings"
@@ -39,10 +40,16 @@ type options struct {
 	bigSize    int
 	advisories int
 	changed    int
+	moved      int
 	rounds     int
 	rate       int
 	duration   time.Duration
 	jsonOut    string
+	cpuProfile string
+	phase      string
+	routes     string
+	reuse      bool
+	debug      bool
 }
 
 func main() {
@@ -54,11 +61,20 @@ func main() {
 	flag.IntVar(&o.bigSize, "import-components", 1000, "components of the timed SBOM")
 	flag.IntVar(&o.advisories, "advisories", 3000, "advisories in the knowledge base")
 	flag.IntVar(&o.changed, "changed", 1000, "advisories changed per re-evaluation round")
+	flag.IntVar(&o.moved, "moved", -1, "of the changed advisories, how many move their range (default all; the others change only their modified time)")
 	flag.IntVar(&o.rounds, "rounds", 3, "re-evaluation rounds")
 	flag.IntVar(&o.rate, "rate", 200, "API requests per second")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long to drive the API")
 	flag.StringVar(&o.jsonOut, "json", "", "also write the results as JSON to this file")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the re-evaluation rounds to this file")
+	flag.StringVar(&o.phase, "profile-phase", "reevaluate", "phase -cpuprofile covers: api or reevaluate")
+	flag.StringVar(&o.routes, "routes", "", "API routes to drive, comma-separated (default all): findings, findings-filter, findings-version, products, components, vulnerability")
+	flag.BoolVar(&o.reuse, "reuse", false, "with -db naming a database an earlier run loaded: skip the load")
+	flag.BoolVar(&o.debug, "debug", false, "log the monitor's debug records to stderr")
 	flag.Parse()
+	if o.moved < 0 || o.moved > o.changed {
+		o.moved = o.changed
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, o, os.Stdout); err != nil {
@@ -88,6 +104,7 @@ type Results struct {
 	APIByRoute    map[string]Lat   `json:"api_by_route"`
 	Advisories    int              `json:"advisories"`
 	Changed       int              `json:"changed_advisories"`
+	Moved         int              `json:"moved_advisories"`
 	Reevaluations []monitor.Change `json:"reevaluations"`
 	ReevalMedian  time.Duration    `json:"reevaluate_median_ns"`
 }
@@ -116,17 +133,30 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 	defer st.Close()
 	res := Results{Backend: st.Dialect(), SBOMs: o.sboms, Components: o.components, ImportSize: o.bigSize,
-		APIRate: o.rate, Advisories: o.advisories, Changed: o.changed}
-	fmt.Fprintf(out, "backend %s: %d SBOMs × %d components, KB of %d advisories (%d changed per round)\n",
-		st.Dialect(), o.sboms, o.components, o.advisories, o.changed)
+		APIRate: o.rate, Advisories: o.advisories, Changed: o.changed, Moved: o.moved}
+	fmt.Fprintf(out, "backend %s: %d SBOMs × %d components, KB of %d advisories (%d changed per round, %d of them moving their range)\n",
+		st.Dialect(), o.sboms, o.components, o.advisories, o.changed, o.moved)
 
-	// Organization, caller, products and versions.
+	// Organization, caller, products and versions. With -db naming a
+	// database an earlier run loaded, the load is skipped (-reuse).
 	now := time.Now().UTC()
-	org, err := st.CreateOrg(ctx, store.Org{Slug: "bench", Name: "Bench Medical", Kind: store.KindManufacturer, Created: now})
-	if err != nil {
+	org, err := st.GetOrgBySlug(ctx, "bench")
+	reuse := err == nil
+	switch {
+	case reuse && !o.reuse:
+		return errors.New("the database holds an earlier run: pass -reuse to measure on it, or an empty database")
+	case errors.Is(err, store.ErrNotFound):
+		org, err = st.CreateOrg(ctx, store.Org{Slug: "bench", Name: "Bench Medical", Kind: store.KindManufacturer, Created: now})
+		if err != nil {
+			return err
+		}
+		if _, err := st.CreateUser(ctx, store.User{OrgID: org.ID, Email: "bench@bench.example", Name: "Bench", Role: store.RoleViewer, PasswordHash: "-", Created: now}); err != nil {
+			return err
+		}
+	case err != nil:
 		return err
 	}
-	u, err := st.CreateUser(ctx, store.User{OrgID: org.ID, Email: "bench@bench.example", Name: "Bench", Role: store.RoleViewer, PasswordHash: "-", Created: now})
+	u, err := st.GetUserByEmail(ctx, "bench@bench.example")
 	if err != nil {
 		return err
 	}
@@ -138,32 +168,54 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		Prefix: auth.DisplayPrefix(secret), Hash: hash, Created: now}); err != nil {
 		return err
 	}
-	versions, err := makeVersions(ctx, st, org.ID, o.sboms+o.bigImports)
-	if err != nil {
-		return err
+	var versions, loaded []int64
+	if reuse {
+		if loaded, err = loadedVersions(ctx, st, org.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "reusing %d loaded versions\n", len(loaded))
+		if versions, err = makeVersions(ctx, st, org.ID, o.bigImports, fmt.Sprintf("Import %d", now.UnixNano())); err != nil {
+			return err
+		}
+	} else {
+		if loaded, err = makeVersions(ctx, st, org.ID, o.sboms, "Device"); err != nil {
+			return err
+		}
+		if versions, err = makeVersions(ctx, st, org.ID, o.bigImports, fmt.Sprintf("Import %d", now.UnixNano())); err != nil {
+			return err
+		}
 	}
 
-	mon := monitor.New(monitor.Config{Store: st, Log: slog.New(slog.DiscardHandler)})
+	log := slog.New(slog.DiscardHandler)
+	if o.debug {
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	mon := monitor.New(monitor.Config{Store: st, Log: log})
 	defer mon.Close()
 	if err := mon.Start(ctx); err != nil {
 		return err
 	}
 	pkgs := synthPackages()
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	if _, err := mon.ReplaceKB(ctx, benchKB(pkgs, o.advisories, 0, 0, base), nil); err != nil {
-		return err
+	if !reuse {
+		if _, err := mon.ReplaceKB(ctx, benchKB(pkgs, o.advisories, 0, 0, 0, base), nil); err != nil {
+			return err
+		}
 	}
 
 	// Load the SBOMs.
 	var loads []time.Duration
 	loadStart := time.Now()
-	for i := range o.sboms {
+	for i := range len(loaded) {
+		if reuse {
+			break
+		}
 		data, err := encode(o.components, uint64(i+1))
 		if err != nil {
 			return err
 		}
 		t0 := time.Now()
-		r, err := mon.ImportSBOM(ctx, org.ID, versions[i], fmt.Sprintf("sbom-%04d.cdx.json", i), data)
+		r, err := mon.ImportSBOM(ctx, org.ID, loaded[i], fmt.Sprintf("sbom-%04d.cdx.json", i), data)
 		if err != nil {
 			return fmt.Errorf("import SBOM %d: %w", i, err)
 		}
@@ -188,7 +240,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			return err
 		}
 		t0 := time.Now()
-		if _, err := mon.ImportSBOM(ctx, org.ID, versions[o.sboms+i], "big.cdx.json", data); err != nil {
+		if _, err := mon.ImportSBOM(ctx, org.ID, versions[i], "big.cdx.json", data); err != nil {
 			return fmt.Errorf("import large SBOM: %w", err)
 		}
 		res.Imports = append(res.Imports, time.Since(t0))
@@ -204,7 +256,14 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
-	if err := driveAPI(ctx, hs.URL, secret, versions[:o.sboms], pkgs, o, &res); err != nil {
+	if o.phase == "api" {
+		stopProf, err := profile(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProf()
+	}
+	if err := driveAPI(ctx, hs.URL, secret, loaded, o, &res); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "api: %d GETs at %d/s for %s: p50 %s, p99 %s, max %s, %d errors\n",
@@ -221,8 +280,15 @@ func run(ctx context.Context, o options, out io.Writer) error {
 
 	// Re-evaluation after changing advisories.
 	var evals []time.Duration
+	if o.phase == "reevaluate" {
+		stopProf, err := profile(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProf()
+	}
 	for r := 1; r <= o.rounds; r++ {
-		ch, err := mon.ReplaceKB(ctx, benchKB(pkgs, o.advisories, o.changed, r, base), nil)
+		ch, err := mon.ReplaceKB(ctx, benchKB(pkgs, o.advisories, o.changed, o.moved, r, base), nil)
 		if err != nil {
 			return fmt.Errorf("re-evaluation round %d: %w", r, err)
 		}
@@ -245,6 +311,23 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	return nil
 }
 
+// profile starts a CPU profile into path (nothing when path is empty) and
+// returns the function that stops it.
+func profile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 
 // pct returns the p-th percentile (nearest rank) of ds.
@@ -258,14 +341,36 @@ func pct(ds []time.Duration, p int) time.Duration {
 	return s[min(max(i-1, 0), len(s)-1)]
 }
 
+// loadedVersions returns the versions of an earlier run's load.
+func loadedVersions(ctx context.Context, st store.Store, org int64) ([]int64, error) {
+	var ids []int64
+	ps, err := st.ListProducts(ctx, org, store.Page{Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		if !strings.HasPrefix(p.Name, "Device ") {
+			continue
+		}
+		vs, err := st.ListVersions(ctx, org, p.ID, store.Page{Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			ids = append(ids, v.ID)
+		}
+	}
+	return ids, nil
+}
+
 // makeVersions creates n versions spread over products of 100 versions.
-func makeVersions(ctx context.Context, st store.Store, org int64, n int) ([]int64, error) {
+func makeVersions(ctx context.Context, st store.Store, org int64, n int, prefix string) ([]int64, error) {
 	now := time.Now().UTC()
 	var ids []int64
 	var prod int64
 	for i := range n {
 		if i%100 == 0 {
-			p, err := st.CreateProduct(ctx, store.Product{OrgID: org, Name: fmt.Sprintf("Device %03d", i/100), Vendor: "Bench Medical", Created: now})
+			p, err := st.CreateProduct(ctx, store.Product{OrgID: org, Name: fmt.Sprintf("%s %03d", prefix, i/100), Vendor: "Bench Medical", Created: now})
 			if err != nil {
 				return nil, err
 			}
@@ -333,9 +438,11 @@ func synthPackages() []pkg {
 
 // benchKB returns n advisories over pkgs, each affecting two patch versions
 // of one minor version (about 1 in 1,500 of the synth versions). In round r
-// > 0 the first changed advisories move their range up by r patch versions
-// and carry a newer modified time: some findings resolve, some are new.
-func benchKB(pkgs []pkg, n, changed, round int, base time.Time) *vuln.KB {
+// > 0 the first changed advisories carry a newer modified time, and the
+// first moved of them move their range up by r patch versions: some
+// findings resolve, some are new, and the fixed version of the others
+// changes.
+func benchKB(pkgs []pkg, n, changed, moved, round int, base time.Time) *vuln.KB {
 	ratings := []string{"low", "medium", "high", "critical"}
 	kb := vuln.NewKB()
 	kev := map[string]vuln.KEV{}
@@ -344,8 +451,10 @@ func benchKB(pkgs []pkg, n, changed, round int, base time.Time) *vuln.KB {
 		major, minor, patch := (k/len(pkgs))%5, (k*7)%20, (k*13)%27
 		mod := base
 		if k < changed && round > 0 {
-			patch = (patch + round) % 27
 			mod = base.Add(time.Duration(round) * time.Hour)
+			if k < moved {
+				patch = (patch + round) % 27
+			}
 		}
 		id := fmt.Sprintf("BENCH-%05d", k)
 		cve := fmt.Sprintf("CVE-2090-%05d", k)
@@ -367,24 +476,38 @@ func benchKB(pkgs []pkg, n, changed, round int, base time.Time) *vuln.KB {
 // driveAPI sends GETs at o.rate per second for o.duration, each on its own
 // schedule (open loop: a slow answer does not delay the next request), and
 // records each latency from the scheduled start to the last byte read.
-func driveAPI(ctx context.Context, base, token string, versions []int64, pkgs []pkg, o options, res *Results) error {
+func driveAPI(ctx context.Context, base, token string, versions []int64, o options, res *Results) error {
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 0}}
-	urls := func(i int) (string, string) {
-		v := versions[(i*7919)%len(versions)]
-		switch i % 6 {
-		case 0:
-			return "GET /findings", "/api/v1/findings?limit=100"
-		case 1:
-			return "GET /findings?severity=high&kev=true", "/api/v1/findings?severity=high&kev=true&limit=100"
-		case 2:
-			return "GET /findings?version=V", fmt.Sprintf("/api/v1/findings?version=%d&limit=100", v)
-		case 3:
-			return "GET /products", "/api/v1/products"
-		case 4:
-			return "GET /versions/V/components", fmt.Sprintf("/api/v1/versions/%d/components?limit=100", v)
-		default:
-			return "GET /vulnerabilities/ID", fmt.Sprintf("/api/v1/vulnerabilities/BENCH-%05d", (i*31)%max(o.advisories, 1))
+	type route struct {
+		key, name string
+		path      func(i int) string
+	}
+	routes := []route{
+		{"findings", "GET /findings", func(int) string { return "/api/v1/findings?limit=100" }},
+		{"findings-filter", "GET /findings?severity=high&kev=true", func(int) string { return "/api/v1/findings?severity=high&kev=true&limit=100" }},
+		{"findings-version", "GET /findings?version=V", func(i int) string {
+			return fmt.Sprintf("/api/v1/findings?version=%d&limit=100", versions[(i*7919)%len(versions)])
+		}},
+		{"products", "GET /products", func(int) string { return "/api/v1/products" }},
+		{"components", "GET /versions/V/components", func(i int) string {
+			return fmt.Sprintf("/api/v1/versions/%d/components?limit=100", versions[(i*7919)%len(versions)])
+		}},
+		{"vulnerability", "GET /vulnerabilities/ID", func(i int) string {
+			return fmt.Sprintf("/api/v1/vulnerabilities/BENCH-%05d", (i*31)%max(o.advisories, 1))
+		}},
+	}
+	var use []route
+	for _, r := range routes {
+		if o.routes == "" || slices.Contains(strings.Split(o.routes, ","), r.key) {
+			use = append(use, r)
 		}
+	}
+	if len(use) == 0 {
+		return fmt.Errorf("-routes %q names no route", o.routes)
+	}
+	urls := func(i int) (string, string) {
+		r := use[i%len(use)]
+		return r.name, r.path(i / len(use))
 	}
 	type sample struct {
 		route string

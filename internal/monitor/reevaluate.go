@@ -1,0 +1,430 @@
+package monitor
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"medvigil/internal/match"
+	"medvigil/internal/match/portfolio"
+	"medvigil/internal/store"
+	"medvigil/internal/vuln"
+)
+
+// versionFindings are the findings of the changed vulnerabilities in one
+// version under the new knowledge base, and what is known of its components.
+type versionFindings struct {
+	fresh []store.Finding
+	comps map[int64]store.Component
+}
+
+// affectedTask is one vulnerability to evaluate over the portfolio with one
+// index (the old knowledge base's or the new one's).
+type affectedTask struct {
+	a     *vuln.Advisory
+	ix    *match.Index
+	isNew bool
+	hits  []portfolio.Hit
+}
+
+// reevaluate records the findings of the vulnerabilities that the advisories
+// of ids belong to (in the old or the new knowledge base), in every version
+// they affected before or affect now, without rescanning whole versions:
+// portfolio.Affected evaluates each changed vulnerability once over every
+// stored SBOM (on all cores). Each version's findings of other
+// vulnerabilities are kept as they are. All versions are recorded in one
+// transaction; the events are delivered after it commits.
+func (m *Monitor) reevaluate(ctx context.Context, oldIx, newIx *match.Index, ids []string, ch *Change) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	// The IDs a finding of a changed vulnerability may carry.
+	changedIDs := map[string]bool{}
+	for _, id := range ids {
+		changedIDs[id] = true
+		for _, kb := range []*vuln.KB{oldIx.KB(), newIx.KB()} {
+			for _, a := range kb.GroupAdvisories(id) {
+				for _, x := range a.IDs() {
+					changedIDs[x] = true
+				}
+			}
+		}
+	}
+	// Each vulnerability once per index: Affected evaluates the whole group.
+	// The old knowledge base's hits are needed only where what the group
+	// matches on changed: otherwise they are the new hits.
+	phase := time.Now()
+	var tasks []affectedTask
+	for _, side := range []struct {
+		ix    *match.Index
+		isNew bool
+	}{{newIx, true}, {oldIx, false}} {
+		kb := side.ix.KB()
+		done := map[string]bool{}
+		for _, id := range ids {
+			group := kb.GroupAdvisories(id)
+			if len(group) == 0 {
+				continue
+			}
+			root := kb.Group(group[0].ID)
+			if done[root] {
+				continue
+			}
+			done[root] = true
+			if !side.isNew && matchingData(group) == matchingData(newIx.KB().GroupAdvisories(group[0].ID)) {
+				continue
+			}
+			tasks = append(tasks, affectedTask{a: group[0], ix: side.ix, isNew: side.isNew})
+		}
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				tasks[i].hits = m.pf.Affected(tasks[i].a, tasks[i].ix)
+			}
+		}()
+	}
+	for i := range tasks {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	affectedTime := time.Since(phase)
+	phase = time.Now()
+
+	m.pfMu.Lock()
+	owners := make(map[int64]versionKey, len(m.owners))
+	perOrg := map[int64]map[int64]bool{} // org → its versions in the portfolio
+	for id, k := range m.owners {
+		owners[id] = k
+		if perOrg[k.org] == nil {
+			perOrg[k.org] = map[int64]bool{}
+		}
+		perOrg[k.org][k.version] = true
+	}
+	m.pfMu.Unlock()
+	byVersion := map[versionKey]*versionFindings{}
+	for _, t := range tasks {
+		for _, hit := range t.hits {
+			id, err := strconv.ParseInt(hit.SBOM, 10, 64)
+			if err != nil {
+				continue
+			}
+			k, ok := owners[id]
+			if !ok {
+				continue
+			}
+			vf := byVersion[k]
+			if vf == nil {
+				vf = &versionFindings{comps: map[int64]store.Component{}}
+				byVersion[k] = vf
+			}
+			for i := range hit.Findings {
+				f := &hit.Findings[i]
+				cid, err := strconv.ParseInt(f.Component.Ref, 10, 64)
+				if err != nil {
+					continue
+				}
+				if _, ok := vf.comps[cid]; !ok {
+					vf.comps[cid] = store.Component{ID: cid, OrgID: k.org, VersionID: k.version,
+						Name: f.Component.Name, Version: f.Component.Version, PURL: f.Component.PURL}
+				}
+				if t.isNew {
+					vf.fresh = append(vf.fresh, toStore(k.org, k.version, cid, f))
+				}
+			}
+		}
+	}
+	keys := make([]versionKey, 0, len(byVersion))
+	touchedPerOrg := map[int64]int{}
+	for k := range byVersion {
+		keys = append(keys, k)
+		touchedPerOrg[k.org]++
+	}
+	slices.SortFunc(keys, func(a, b versionKey) int {
+		if a.org != b.org {
+			return cmp.Compare(a.org, b.org)
+		}
+		return cmp.Compare(a.version, b.version)
+	})
+	now := m.cfg.Now()
+	var events []store.Event
+	var counts Change
+	m.recMu.Lock()
+	err := m.cfg.Store.InTx(ctx, func(q store.Queries) error {
+		events, counts = nil, Change{}
+		nm := newNames()
+		var existing map[int64][]store.Finding // version → findings, for an organization read at once
+		org := int64(-1)
+		for _, k := range keys {
+			if k.org != org {
+				org, existing = k.org, nil
+				// Most of an organization's versions touched: read all its
+				// findings in pages rather than version by version, and its
+				// products and versions for the events.
+				if 4*touchedPerOrg[org] >= len(perOrg[org]) {
+					var err error
+					if existing, err = orgFindings(ctx, q, org); err != nil {
+						return err
+					}
+					if err := nm.prefetch(ctx, q, org); err != nil {
+						return err
+					}
+				}
+			}
+			var fs []store.Finding
+			if existing != nil {
+				fs = existing[k.version]
+			} else {
+				var err error
+				if fs, err = versionFindingsOf(ctx, q, k); err != nil {
+					return err
+				}
+			}
+			c, evs, err := m.recordChanged(ctx, q, k, byVersion[k], fs, changedIDs, now, nm)
+			if err != nil {
+				return fmt.Errorf("re-evaluate version %d: %w", k.version, err)
+			}
+			counts.New += len(c.New)
+			counts.Changed += len(c.Changed)
+			counts.Resolved += len(c.Resolved)
+			events = append(events, evs...)
+		}
+		if len(events) > 0 {
+			var err error
+			events, err = q.AppendEvents(ctx, events)
+			return err
+		}
+		return nil
+	})
+	m.recMu.Unlock()
+	if err != nil {
+		return err
+	}
+	m.log.Debug("re-evaluation", "vulnerabilities", len(tasks), "versions", len(keys), "affected_ms", affectedTime.Milliseconds(),
+		"record_ms", time.Since(phase).Milliseconds(), "events", len(events))
+	ch.Versions += len(keys)
+	ch.New += counts.New
+	ch.Changed += counts.Changed
+	ch.Resolved += counts.Resolved
+	m.deliver(ctx, events)
+	return nil
+}
+
+// recordChanged records a version's findings: those of unchanged
+// vulnerabilities as stored (existing holds the open ones; triaged ones stay
+// as they are), those of the changed ones as the new knowledge base has
+// them. A version whose findings of the changed
+// vulnerabilities are already what the new knowledge base gives is left
+// alone.
+func (m *Monitor) recordChanged(ctx context.Context, q store.Queries, k versionKey, vf *versionFindings, existing []store.Finding, changedIDs map[string]bool, now time.Time, nm *names) (store.FindingChanges, []store.Event, error) {
+	changed := func(f *store.Finding) bool {
+		if changedIDs[f.VulnID] {
+			return true
+		}
+		for _, a := range f.Aliases {
+			if changedIDs[a] {
+				return true
+			}
+		}
+		return false
+	}
+	type key struct {
+		comp int64
+		vuln string
+	}
+	var list []store.Finding
+	before := map[key]store.Finding{}
+	for _, f := range existing {
+		switch {
+		case f.Status == store.StatusResolved:
+		case changed(&f):
+			before[key{f.ComponentID, f.VulnID}] = f
+		default:
+			list = append(list, f)
+		}
+	}
+	same := len(before) == len(vf.fresh)
+	for i := 0; same && i < len(vf.fresh); i++ {
+		f := vf.fresh[i]
+		e, ok := before[key{f.ComponentID, f.VulnID}]
+		same = ok && sameFinding(e, f)
+	}
+	if same {
+		return store.FindingChanges{}, nil, nil
+	}
+	list = append(list, vf.fresh...)
+	c, err := q.UpsertFindings(ctx, k.org, k.version, list, now)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.FindingChanges{}, nil, nil // deleted since the portfolio saw it
+	}
+	if err != nil {
+		return store.FindingChanges{}, nil, fmt.Errorf("record findings of version %d: %w", k.version, err)
+	}
+	// Resolved findings of components no advisory names any more: their
+	// names come from the old knowledge base's hits; look up any missing.
+	for _, f := range c.Resolved {
+		if _, ok := vf.comps[f.ComponentID]; !ok {
+			comps, err := listAll(ctx, q, k.org, k.version)
+			if err != nil {
+				return store.FindingChanges{}, nil, err
+			}
+			for _, x := range comps {
+				vf.comps[x.ID] = x
+			}
+			break
+		}
+	}
+	evs, err := m.findingEvents(ctx, q, k.org, k.version, c, vf.comps, now, nm)
+	return c, evs, err
+}
+
+// sameFinding reports whether a stored finding already holds what f says.
+func sameFinding(e, f store.Finding) bool {
+	return e.Severity == f.Severity && e.CVSS == f.CVSS && e.KEV == f.KEV && e.EPSS == f.EPSS &&
+		slices.Equal(e.FixedVersions, f.FixedVersions) && slices.Equal(e.Aliases, f.Aliases) &&
+		e.Summary == f.Summary && e.Method == f.Method && e.Confidence == f.Confidence && e.Rule == f.Rule
+}
+
+// matchingData is what matching reads of a vulnerability's advisories
+// (their IDs, affected packages and products, NVD criteria, withdrawal), as
+// a string to compare.
+func matchingData(group []*vuln.Advisory) string {
+	type rec struct {
+		ID        string
+		Affected  []vuln.Affected
+		CPE       []vuln.CPEMatch
+		Withdrawn time.Time
+	}
+	recs := make([]rec, 0, len(group))
+	for _, a := range group {
+		recs = append(recs, rec{a.ID, a.Affected, a.CPEConfigs, a.Withdrawn})
+	}
+	slices.SortFunc(recs, func(a, b rec) int { return cmp.Compare(a.ID, b.ID) })
+	b, err := json.Marshal(recs)
+	if err != nil {
+		return "unmarshalable:" + err.Error() // never equal to a marshalled group
+	}
+	return string(b)
+}
+
+// orgFindings lists the open findings of an organization, by version.
+func orgFindings(ctx context.Context, q store.Queries, org int64) (map[int64][]store.Finding, error) {
+	out := map[int64][]store.Finding{}
+	p := store.Page{Limit: 1000}
+	for {
+		fs, err := q.ListFindings(ctx, org, store.FindingFilter{Status: store.StatusOpen}, p)
+		if err != nil {
+			return nil, fmt.Errorf("findings of organization %d: %w", org, err)
+		}
+		for _, f := range fs {
+			out[f.VersionID] = append(out[f.VersionID], f)
+		}
+		if len(fs) < p.Limit {
+			return out, nil
+		}
+		p.After = fs[len(fs)-1].ID
+	}
+}
+
+// names caches the organizations, versions and products finding events
+// name.
+type names struct {
+	orgs     map[int64]store.Org
+	versions map[int64]store.Version
+	products map[int64]store.Product
+}
+
+func newNames() *names {
+	return &names{orgs: map[int64]store.Org{}, versions: map[int64]store.Version{}, products: map[int64]store.Product{}}
+}
+
+// lookup returns a version with its organization and product.
+func (nm *names) lookup(ctx context.Context, q store.Queries, org, version int64) (store.Org, store.Version, store.Product, error) {
+	o, ok := nm.orgs[org]
+	if !ok {
+		var err error
+		if o, err = q.GetOrg(ctx, org); err != nil {
+			return o, store.Version{}, store.Product{}, fmt.Errorf("organization %d: %w", org, err)
+		}
+		nm.orgs[org] = o
+	}
+	v, ok := nm.versions[version]
+	if !ok || v.OrgID != org {
+		var err error
+		if v, err = q.GetVersion(ctx, org, version); err != nil {
+			return o, v, store.Product{}, fmt.Errorf("version %d: %w", version, err)
+		}
+		nm.versions[version] = v
+	}
+	p, ok := nm.products[v.ProductID]
+	if !ok || p.OrgID != org {
+		var err error
+		if p, err = q.GetProduct(ctx, org, v.ProductID); err != nil {
+			return o, v, p, fmt.Errorf("product %d: %w", v.ProductID, err)
+		}
+		nm.products[p.ID] = p
+	}
+	return o, v, p, nil
+}
+
+// prefetch reads every product and version of an organization.
+func (nm *names) prefetch(ctx context.Context, q store.Queries, org int64) error {
+	pp := store.Page{Limit: 1000}
+	for {
+		ps, err := q.ListProducts(ctx, org, pp)
+		if err != nil {
+			return fmt.Errorf("products of organization %d: %w", org, err)
+		}
+		for _, p := range ps {
+			nm.products[p.ID] = p
+			vp := store.Page{Limit: 1000}
+			for {
+				vs, err := q.ListVersions(ctx, org, p.ID, vp)
+				if err != nil {
+					return fmt.Errorf("versions of product %d: %w", p.ID, err)
+				}
+				for _, v := range vs {
+					nm.versions[v.ID] = v
+				}
+				if len(vs) < vp.Limit {
+					break
+				}
+				vp.After = vs[len(vs)-1].ID
+			}
+		}
+		if len(ps) < pp.Limit {
+			return nil
+		}
+		pp.After = ps[len(ps)-1].ID
+	}
+}
+
+// versionFindingsOf lists the open findings of a version. Findings with a
+// triage status need not be listed: UpsertFindings keeps them when absent.
+func versionFindingsOf(ctx context.Context, q store.Queries, k versionKey) ([]store.Finding, error) {
+	var all []store.Finding
+	p := store.Page{Limit: 1000}
+	for {
+		fs, err := q.ListFindings(ctx, k.org, store.FindingFilter{VersionID: k.version, Status: store.StatusOpen}, p)
+		if err != nil {
+			return nil, fmt.Errorf("findings of version %d: %w", k.version, err)
+		}
+		all = append(all, fs...)
+		if len(fs) < p.Limit {
+			return all, nil
+		}
+		p.After = fs[len(fs)-1].ID
+	}
+}
