@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -89,7 +88,6 @@ unreadable SBOM.`,
 			var readErrs []error
 			if lz := a.openIndexed(kbPaths); lz != nil {
 				defer lz.Close()
-				defer setScanMemoryLimit(args)()
 				res, readErrs, err = a.scanIndexed(ctx, lz, args, maxSize, opts, format)
 			} else {
 				res, readErrs, err = a.scanLoaded(ctx, kbPaths, args, maxSize, opts)
@@ -272,26 +270,25 @@ func (a *app) scanIndexed(ctx context.Context, lz *snapshot.Lazy, paths []string
 	}
 	outs := make([]out, len(paths))
 	withLookup := format == report.FormatSARIF || format == report.FormatCycloneDXVDR
-	if !withLookup {
-		lz.KeepNone()
-	}
 	prog := newProgress(a.stderr, "scanning SBOMs", len(paths))
 	var mu sync.Mutex
 	done := 0
 	var kbErr error
 	var zeros zeroComponents
-	jobs := make(chan int)
 	var wg sync.WaitGroup
-	// Largest files first (the pool then ends on small ones, evenly), and
-	// at most inFlightBytes of SBOM files decoding at once (any one file
-	// may exceed it alone): a decoded SBOM takes several times its file
-	// size, and memory is what a streaming scan saves.
-	order, sizes := largestFirst(paths)
-	budget := newByteBudget(inFlightBytes)
+	// Largest files first (the pool then ends on small ones, evenly), with
+	// at most inFlightBytes of SBOM files decoding at once (a file larger
+	// than that decodes alone): a decoded SBOM takes several times its
+	// file size, and memory is what a streaming scan saves. A worker that
+	// may not start the next large file takes the largest one that fits.
+	sched := newScheduler(paths, inFlightBytes)
 	for range min(len(paths), max(1, runtime.GOMAXPROCS(0))) {
 		wg.Go(func() {
-			for i := range jobs {
-				budget.acquire(sizes[i])
+			for {
+				i, ok := sched.next()
+				if !ok {
+					return
+				}
 				doc, err := formats.ReadFile(ctx, paths[i], formats.Options{MaxSize: maxSize})
 				if err != nil {
 					outs[i].err = err
@@ -310,7 +307,7 @@ func (a *app) scanIndexed(ctx context.Context, lz *snapshot.Lazy, paths []string
 					outs[i].scan = report.Scan{File: paths[i], Doc: kept, Findings: findings}
 				}
 				doc = nil
-				budget.release(sizes[i])
+				sched.done(i)
 				mu.Lock()
 				done++
 				prog.step(done, paths[i])
@@ -318,10 +315,6 @@ func (a *app) scanIndexed(ctx context.Context, lz *snapshot.Lazy, paths []string
 			}
 		})
 	}
-	for _, i := range order {
-		jobs <- i
-	}
-	close(jobs)
 	wg.Wait()
 	prog.done()
 	if kbErr != nil {
@@ -329,7 +322,7 @@ func (a *app) scanIndexed(ctx context.Context, lz *snapshot.Lazy, paths []string
 	}
 	// SARIF and the VDR look up the advisories behind findings: every
 	// advisory selected, which is a union of whole groups. The other
-	// formats do not, and the advisories are not kept (withLookup).
+	// formats do not.
 	var lookup report.AdvisoryLookup
 	loaded := lz.Loaded()
 	if withLookup {
@@ -356,106 +349,74 @@ func (a *app) scanIndexed(ctx context.Context, lz *snapshot.Lazy, paths []string
 	return res, errs, nil
 }
 
-// scanMemoryLimit is the soft memory limit (runtime/debug.SetMemoryLimit)
-// of a streaming scan, unless GOMEMLIMIT is set; see setScanMemoryLimit.
-const scanMemoryLimit = 32 << 20
-
-// setScanMemoryLimit sets a soft memory limit for a streaming scan and
-// returns what restores the previous one. A streaming scan keeps little:
-// the snapshot's index, the findings and what decodes at the moment (at
-// most inFlightBytes of files). Go's default lets the heap grow to twice
-// what was live at the last collection, so one large SBOM doubles the peak
-// for the rest of the run; the limit makes the collector work a little more
-// instead (docs/performance.md measures it: peak RSS 79–92 MB → 45–46 MB
-// on the 66 shared SBOMs, CPU +0.1 s). It grows with the largest file
-// (12× its size, what decoding one can hold live with headroom), so that a
-// scan of one huge SBOM is never starved into back-to-back collections.
-func setScanMemoryLimit(paths []string) func() {
-	if os.Getenv("GOMEMLIMIT") != "" {
-		return func() {}
-	}
-	var largest int64
-	for _, p := range paths {
-		if info, err := os.Stat(p); err == nil {
-			largest = max(largest, info.Size())
-		}
-	}
-	prev := debug.SetMemoryLimit(max(scanMemoryLimit, 12*largest))
-	return func() { debug.SetMemoryLimit(prev) }
-}
-
 // inFlightBytes bounds the SBOM file bytes decoding at once in
 // scanIndexed (docs/performance.md: peak memory).
 const inFlightBytes = 3 << 20
 
-// largestFirst returns the indices of paths by file size, largest first
-// (stable; a file that cannot be stat'ed counts as empty: reading it will
-// report why), and the sizes.
-func largestFirst(paths []string) ([]int, []int64) {
-	sizes := make([]int64, len(paths))
-	order := make([]int, len(paths))
-	for i, p := range paths {
-		order[i] = i
-		if info, err := os.Stat(p); err == nil {
-			sizes[i] = info.Size()
-		}
-	}
-	sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
-	return order, sizes
-}
-
-// byteBudget admits work while the bytes in flight stay within a limit; a
-// piece larger than the limit is admitted alone.
-type byteBudget struct {
+// scheduler hands out SBOM files to workers, largest first, while the
+// bytes of the files in flight stay within a limit; when the next file
+// does not fit, the largest one that does goes instead, and a file larger
+// than the limit goes alone.
+type scheduler struct {
 	mu       sync.Mutex
 	cond     *sync.Cond
+	pending  []int // indices, largest file first
+	sizes    []int64
 	limit    int64
 	inFlight int64
 }
 
-func newByteBudget(limit int64) *byteBudget {
-	b := &byteBudget{limit: limit}
-	b.cond = sync.NewCond(&b.mu)
-	return b
-}
-
-func (b *byteBudget) acquire(n int64) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for b.inFlight > 0 && b.inFlight+n > b.limit {
-		b.cond.Wait()
+func newScheduler(paths []string, limit int64) *scheduler {
+	s := &scheduler{sizes: make([]int64, len(paths)), pending: make([]int, len(paths)), limit: limit}
+	s.cond = sync.NewCond(&s.mu)
+	for i, p := range paths {
+		s.pending[i] = i
+		if info, err := os.Stat(p); err == nil {
+			s.sizes[i] = info.Size() // a file that cannot be stat'ed counts as empty: reading it says why
+		}
 	}
-	b.inFlight += n
+	sort.SliceStable(s.pending, func(a, b int) bool { return s.sizes[s.pending[a]] > s.sizes[s.pending[b]] })
+	return s
 }
 
-func (b *byteBudget) release(n int64) {
-	b.mu.Lock()
-	b.inFlight -= n
-	b.mu.Unlock()
-	b.cond.Broadcast()
+// next returns the next file to read, waiting while none fits; ok is false
+// when none is left.
+func (s *scheduler) next() (int, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.pending) > 0 {
+		for k, i := range s.pending {
+			if s.inFlight == 0 || s.inFlight+s.sizes[i] <= s.limit {
+				s.pending = slices.Delete(s.pending, k, k+1)
+				s.inFlight += s.sizes[i]
+				return i, true
+			}
+		}
+		s.cond.Wait()
+	}
+	return 0, false
+}
+
+// done returns file i's bytes to the budget.
+func (s *scheduler) done(i int) {
+	s.mu.Lock()
+	s.inFlight -= s.sizes[i]
+	s.mu.Unlock()
+	s.cond.Broadcast()
 }
 
 // matchSelected matches doc against an index of the advisories its
 // components can meet.
 func matchSelected(lz *snapshot.Lazy, doc *sbom.Document, opts match.Options) ([]match.Finding, error) {
-	seen := map[string]bool{}
-	var keys []string
-	for i := range doc.Components {
-		for _, k := range match.ComponentKeys(&doc.Components[i], opts) {
-			if !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
-			}
-		}
-	}
-	advs, err := lz.Select(keys)
+	p := match.Prepare(doc, opts)
+	advs, err := lz.Select(p.Keys())
 	if err != nil {
 		return nil, err
 	}
 	if len(advs) == 0 {
 		return nil, nil
 	}
-	return match.NewIndexWith(lz.KB(advs), opts).Match(doc), nil
+	return match.NewIndexWith(lz.KB(advs), opts).MatchPrepared(p), nil
 }
 
 // trimmed returns what the report needs of doc once it is matched: its

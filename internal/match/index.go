@@ -189,10 +189,14 @@ type Query struct {
 	Component ComponentRef
 	pkg       Package
 	hasPkg    bool
-	key       pkgKey
-	version   semantic.Version // nil when the version does not parse
-	semver    semantic.Version // the version read as SemVer, for SEMVER ranges
-	cpes      []cpe.Name       // the component's own CPEs that parse
+	// parsed is set once version and semver hold the parsed versions
+	// (always by NewQuery; by Index.MatchPrepared when its index has the
+	// package).
+	parsed  bool
+	key     pkgKey
+	version semantic.Version // nil when the version does not parse
+	semver  semantic.Version // the version read as SemVer, for SEMVER ranges
+	cpes    []cpe.Name       // the component's own CPEs that parse
 	// candidates are CPEs guessed from purl and name when cpes is empty.
 	candidates []cpe.Name
 	// supplier is the component's supplier or manufacturer name, for CSAF
@@ -237,13 +241,22 @@ func newQuery(c *sbom.Component, ix *Index) Query {
 	if ix != nil && ix.byPkg[q.key] == nil {
 		return q
 	}
-	if v, err := semantic.Parse(p.Version, base); err == nil && p.Version != "" {
-		q.version = v
-	}
-	if p.Version != "" {
-		q.semver = semantic.ParseSemverVersion(p.Version)
-	}
+	q.parseVersions()
 	return q
+}
+
+// parseVersions parses the package version, for the ecosystem's order and
+// as SemVer.
+func (q *Query) parseVersions() {
+	q.parsed = true
+	v := q.pkg.Version
+	if v == "" {
+		return
+	}
+	if sv, err := semantic.Parse(v, q.key.eco); err == nil {
+		q.version = sv
+	}
+	q.semver = semantic.ParseSemverVersion(v)
 }
 
 // hit is one matching (advisory, rule) for a component.

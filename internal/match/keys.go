@@ -61,28 +61,102 @@ func IndexKeys(a *vuln.Advisory) []string {
 // IndexKeys): its purl's package, its CPEs' vendor and product (or, when
 // it has none and candidates are on, its candidate CPEs'), and KeyAlways.
 func ComponentKeys(c *sbom.Component, opts Options) []string {
-	keys := []string{KeyAlways}
-	if p, ok := PackageOf(c.PURL); ok {
-		base := baseEcosystem(p.Ecosystem)
-		keys = append(keys, packageKey(pkgKey{base, nameKey(base, p.Name)}))
+	q := prepareQuery(c, !opts.NoCPECandidates)
+	return q.keys([]string{KeyAlways})
+}
+
+// keys appends the keys of q (see ComponentKeys) but KeyAlways.
+func (q *Query) keys(out []string) []string {
+	if q.hasPkg {
+		out = append(out, packageKey(q.key))
 	}
-	own := false
+	names := q.cpes
+	if len(names) == 0 {
+		names = q.candidates
+	}
+	for _, n := range names {
+		if k, ok := cpeKey(n); ok {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// prepareQuery prepares c as NewQuery does, but leaves the versions
+// unparsed and makes candidate CPEs only when candidates is set.
+func prepareQuery(c *sbom.Component, candidates bool) Query {
+	q := Query{Component: ComponentRef{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL, CPEs: c.CPEs}, group: c.Group}
 	for _, s := range c.CPEs {
 		if n, err := cpe.Parse(s); err == nil {
-			own = true
-			if k, ok := cpeKey(n); ok {
-				keys = append(keys, k)
+			q.cpes = append(q.cpes, n)
+		}
+	}
+	switch {
+	case !c.Supplier.IsZero():
+		q.supplier = c.Supplier.Name
+	case !c.Manufacturer.IsZero():
+		q.supplier = c.Manufacturer.Name
+	}
+	if candidates && len(q.cpes) == 0 && c.Name != "" && c.Version != "" {
+		q.candidates = cpe.Candidates(c.Name, c.Version, c.Group, c.PURL)
+	}
+	p, ok := PackageOf(c.PURL)
+	if !ok {
+		return q
+	}
+	if p.Version == "" {
+		p.Version = c.Version
+	}
+	q.pkg, q.hasPkg = p, true
+	base := baseEcosystem(p.Ecosystem)
+	q.key = pkgKey{base, nameKey(base, p.Name)}
+	return q
+}
+
+// Prepared is an SBOM's components prepared once, for both selecting the
+// advisories they can match (Keys, e.g. from an indexed snapshot) and
+// matching them (Index.MatchPrepared): each purl and CPE is parsed once.
+// Versions are parsed only for components whose package the matching
+// index holds.
+type Prepared struct {
+	qs   []Query
+	keys []string
+}
+
+// Prepare prepares the components of doc with opts (which must be the
+// options of the index that will match them).
+func Prepare(doc *sbom.Document, opts Options) *Prepared {
+	p := &Prepared{qs: make([]Query, len(doc.Components)), keys: []string{KeyAlways}}
+	seen := map[string]bool{KeyAlways: true}
+	var buf []string
+	for i := range doc.Components {
+		p.qs[i] = prepareQuery(&doc.Components[i], !opts.NoCPECandidates)
+		buf = p.qs[i].keys(buf[:0])
+		for _, k := range buf {
+			if !seen[k] {
+				seen[k] = true
+				p.keys = append(p.keys, k)
 			}
 		}
 	}
-	if !own && !opts.NoCPECandidates && c.Name != "" && c.Version != "" {
-		for _, n := range cpe.Candidates(c.Name, c.Version, c.Group, c.PURL) {
-			if k, ok := cpeKey(n); ok {
-				keys = append(keys, k)
-			}
+	return p
+}
+
+// Keys returns the distinct ComponentKeys of the prepared components.
+func (p *Prepared) Keys() []string { return p.keys }
+
+// MatchPrepared returns the findings for every prepared component, in
+// component order: what Match returns for the document.
+func (ix *Index) MatchPrepared(p *Prepared) []Finding {
+	var out []Finding
+	for i := range p.qs {
+		q := &p.qs[i]
+		if q.hasPkg && !q.parsed && ix.byPkg[q.key] != nil {
+			q.parseVersions()
 		}
+		out = append(out, ix.MatchQuery(q)...)
 	}
-	return keys
+	return out
 }
 
 func packageKey(k pkgKey) string { return keyPackage + k.eco + "\x00" + k.name }

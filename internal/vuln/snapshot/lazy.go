@@ -32,19 +32,11 @@ type Lazy struct {
 	kev    map[string]vuln.KEV
 	epss   map[string]vuln.EPSS
 
-	mu      sync.Mutex
-	dec     decoder
-	cache   []*vuln.Advisory // by advisory index; nil until decoded
-	noCache bool
-	buf     []byte
+	mu    sync.Mutex
+	dec   decoder
+	cache []*vuln.Advisory // by advisory index; nil until decoded
+	buf   []byte
 }
-
-// KeepNone makes Select decode every record it returns afresh and keep
-// none: less memory for a caller that drops the advisories once it has
-// matched them, at the price of decoding an advisory again for every
-// Select that wants it. Loaded then returns nothing. Call it before the
-// first Select.
-func (l *Lazy) KeepNone() { l.noCache = true }
 
 // Open opens the snapshot file at path for lazy reading. Errors wrap
 // ErrNotIndexed for a snapshot that Read must read whole, and the errors
@@ -153,8 +145,7 @@ func (l *Lazy) KeyScheme() string { return l.ix.scheme }
 // every advisory of their vulnerability groups (advisories that share an
 // ID or alias), in the snapshot's order. A knowledge base of them groups
 // their IDs exactly as a knowledge base of the whole snapshot does. Each
-// record is decoded once and later calls return the same pointers, unless
-// KeepNone was called.
+// record is decoded once; later calls return the same pointers.
 func (l *Lazy) Select(keys []string) ([]*vuln.Advisory, error) {
 	var want []uint32
 	seen := map[uint32]bool{}
@@ -182,11 +173,6 @@ func (l *Lazy) advisories(want []uint32) ([]*vuln.Advisory, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := make([]*vuln.Advisory, 0, len(want))
-	if l.noCache {
-		// Fresh slabs, so that the advisories of one Select share no
-		// memory with those of the next.
-		l.dec = decoder{}
-	}
 	for _, i := range want {
 		if a := l.cache[i]; a != nil {
 			out = append(out, a)
@@ -204,9 +190,7 @@ func (l *Lazy) advisories(want []uint32) ([]*vuln.Advisory, error) {
 		if err := l.dec.record(rec, a); err != nil {
 			return nil, fmt.Errorf("%w (advisory %d)", err, i)
 		}
-		if !l.noCache {
-			l.cache[i] = a
-		}
+		l.cache[i] = a
 		out = append(out, a)
 	}
 	return out, nil

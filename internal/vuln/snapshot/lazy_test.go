@@ -148,25 +148,6 @@ func TestLazySelect(t *testing.T) {
 	}
 }
 
-func TestLazyKeepNone(t *testing.T) {
-	kb := everyField()
-	data := writeV(t, kb, 2, snapshot.None, true)
-	lz, err := snapshot.NewLazy(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lz.KeepNone()
-	key := testKeys(kb.Advisories()[0])[0]
-	a, _ := lz.Select([]string{key})
-	b, _ := lz.Select([]string{key})
-	if len(a) == 0 || a[0] == b[0] || len(lz.Loaded()) != 0 {
-		t.Errorf("KeepNone: %d advisories, same pointer %v, %d loaded", len(a), len(a) > 0 && a[0] == b[0], len(lz.Loaded()))
-	}
-	if diff := cmp.Diff(a, b); diff != "" {
-		t.Errorf("two decodings differ (-first +second):\n%s", diff)
-	}
-}
-
 func TestLazyErrors(t *testing.T) {
 	kb := everyField()
 	good := writeV(t, kb, 2, snapshot.None, true)
