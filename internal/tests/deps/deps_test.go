@@ -52,14 +52,15 @@ func policy() map[string][]string {
 		"medvigil/internal/match/cpe":        {vulnPkg},
 		"medvigil/internal/match":            {sbom, vulnPkg, "medvigil/internal/match/cpe", purl, "github.com/google/osv-scalibr/semantic"},
 		// Server side (issue 4).
-		"medvigil/internal/store":           {"medvigil/internal/store/...", "modernc.org/sqlite/...", "github.com/jackc/pgx/v5/..."},
-		"medvigil/internal/store/storetest": {"medvigil/internal/store", realdata},
-		"medvigil/internal/auth":            {"medvigil/internal/store", "github.com/alexedwards/argon2id"},
-		"medvigil/internal/kbsync":          {vulnPkg, input, "medvigil/internal/vuln/...", "medvigil/internal/csaf", "medvigil/internal/feeds", "github.com/ProtonMail/go-crypto/..."},
-		"medvigil/internal/notify":          {"medvigil/internal/store", "github.com/emersion/go-smtp", "github.com/emersion/go-sasl"},
-		"medvigil/internal/monitor":         {allOfUs},
-		"medvigil/internal/server":          {allOfUs, "github.com/prometheus/client_golang/...", "github.com/alexedwards/argon2id"},
-		"medvigil/internal/demo":            {allOfUs},
+		"medvigil/internal/store":             {"medvigil/internal/store/...", "modernc.org/sqlite/...", "github.com/jackc/pgx/v5/..."},
+		"medvigil/internal/store/storetest":   {"medvigil/internal/store", realdata},
+		"medvigil/internal/auth":              {"medvigil/internal/store", "github.com/alexedwards/argon2id"},
+		"medvigil/internal/kbsync":            {vulnPkg, input, "medvigil/internal/vuln/...", "medvigil/internal/csaf", "medvigil/internal/feeds", "github.com/ProtonMail/go-crypto/..."},
+		"medvigil/internal/notify":            {"medvigil/internal/store", "github.com/emersion/go-smtp", "github.com/emersion/go-sasl"},
+		"medvigil/internal/monitor":           {allOfUs},
+		"medvigil/internal/server":            {allOfUs, "github.com/prometheus/client_golang/...", "github.com/alexedwards/argon2id"},
+		"medvigil/internal/demo":              {allOfUs},
+		"medvigil/internal/tests/serverbench": {allOfUs, purl},
 	}
 }
 
