@@ -39,8 +39,9 @@ type affectedTask struct {
 // they affected before or affect now, without rescanning whole versions:
 // portfolio.Affected evaluates each changed vulnerability once over every
 // stored SBOM (on all cores). Each version's findings of other
-// vulnerabilities are kept as they are. All versions are recorded in one
-// transaction; the events are delivered after it commits.
+// vulnerabilities are kept as they are. The versions are recorded by record
+// (one transaction; a few in parallel on PostgreSQL); the events are
+// delivered after they commit.
 func (m *Monitor) reevaluate(ctx context.Context, oldIx, newIx *match.Index, ids []string, ch *Change) error {
 	if len(ids) == 0 {
 		return nil
@@ -58,8 +59,10 @@ func (m *Monitor) reevaluate(ctx context.Context, oldIx, newIx *match.Index, ids
 		}
 	}
 	// Each vulnerability once per index: Affected evaluates the whole group.
-	// The old knowledge base's hits are needed only where what the group
-	// matches on changed: otherwise they are the new hits.
+	// A vulnerability whose findings cannot differ (only a modified time or
+	// a reference changed) is skipped; the old knowledge base's hits are
+	// needed only where what the group matches on changed: otherwise they
+	// are the new hits.
 	phase := time.Now()
 	var tasks []affectedTask
 	for _, side := range []struct {
@@ -78,7 +81,10 @@ func (m *Monitor) reevaluate(ctx context.Context, oldIx, newIx *match.Index, ids
 				continue
 			}
 			done[root] = true
-			if !side.isNew && matchingData(group) == matchingData(newIx.KB().GroupAdvisories(group[0].ID)) {
+			switch {
+			case side.isNew && findingData(group, kb) == findingData(oldIx.KB().GroupAdvisories(group[0].ID), oldIx.KB()):
+				continue
+			case !side.isNew && matchingData(group) == matchingData(newIx.KB().GroupAdvisories(group[0].ID)):
 				continue
 			}
 			tasks = append(tasks, affectedTask{a: group[0], ix: side.ix, isNew: side.isNew})
@@ -147,10 +153,8 @@ func (m *Monitor) reevaluate(ctx context.Context, oldIx, newIx *match.Index, ids
 		}
 	}
 	keys := make([]versionKey, 0, len(byVersion))
-	touchedPerOrg := map[int64]int{}
 	for k := range byVersion {
 		keys = append(keys, k)
-		touchedPerOrg[k.org]++
 	}
 	slices.SortFunc(keys, func(a, b versionKey) int {
 		if a.org != b.org {
@@ -159,55 +163,8 @@ func (m *Monitor) reevaluate(ctx context.Context, oldIx, newIx *match.Index, ids
 		return cmp.Compare(a.version, b.version)
 	})
 	now := m.cfg.Now()
-	var events []store.Event
-	var counts Change
 	m.recMu.Lock()
-	err := m.cfg.Store.InTx(ctx, func(q store.Queries) error {
-		events, counts = nil, Change{}
-		nm := newNames()
-		var existing map[int64][]store.Finding // version → findings, for an organization read at once
-		org := int64(-1)
-		for _, k := range keys {
-			if k.org != org {
-				org, existing = k.org, nil
-				// Most of an organization's versions touched: read all its
-				// findings in pages rather than version by version, and its
-				// products and versions for the events.
-				if 4*touchedPerOrg[org] >= len(perOrg[org]) {
-					var err error
-					if existing, err = orgFindings(ctx, q, org); err != nil {
-						return err
-					}
-					if err := nm.prefetch(ctx, q, org); err != nil {
-						return err
-					}
-				}
-			}
-			var fs []store.Finding
-			if existing != nil {
-				fs = existing[k.version]
-			} else {
-				var err error
-				if fs, err = versionFindingsOf(ctx, q, k); err != nil {
-					return err
-				}
-			}
-			c, evs, err := m.recordChanged(ctx, q, k, byVersion[k], fs, changedIDs, now, nm)
-			if err != nil {
-				return fmt.Errorf("re-evaluate version %d: %w", k.version, err)
-			}
-			counts.New += len(c.New)
-			counts.Changed += len(c.Changed)
-			counts.Resolved += len(c.Resolved)
-			events = append(events, evs...)
-		}
-		if len(events) > 0 {
-			var err error
-			events, err = q.AppendEvents(ctx, events)
-			return err
-		}
-		return nil
-	})
+	events, counts, err := m.record(ctx, keys, byVersion, perOrg, changedIDs, now)
 	m.recMu.Unlock()
 	if err != nil {
 		return err
@@ -220,6 +177,98 @@ func (m *Monitor) reevaluate(ctx context.Context, oldIx, newIx *match.Index, ids
 	ch.Resolved += counts.Resolved
 	m.deliver(ctx, events)
 	return nil
+}
+
+// recordWorkers is how many transactions record a re-evaluation's versions
+// at once on PostgreSQL (each on its own connection: the statements' round
+// trips, not the CPU, bound a single one). SQLite has one writer.
+const recordWorkers = 4
+
+// record records the findings of the versions keys (sorted by organization)
+// in one transaction, or on PostgreSQL in recordWorkers transactions of
+// consecutive versions, and appends their events. The open findings of an
+// organization most of whose versions are touched are read at once first.
+func (m *Monitor) record(ctx context.Context, keys []versionKey, byVersion map[versionKey]*versionFindings, perOrg map[int64]map[int64]bool, changedIDs map[string]bool, now time.Time) ([]store.Event, Change, error) {
+	touchedPerOrg := map[int64]int{}
+	for _, k := range keys {
+		touchedPerOrg[k.org]++
+	}
+	nm := newNames()
+	existing := map[int64]map[int64][]store.Finding{} // org → version → open findings
+	for org, n := range touchedPerOrg {
+		if 4*n < len(perOrg[org]) {
+			continue // few versions: read them one by one
+		}
+		fs, err := orgFindings(ctx, m.cfg.Store, org)
+		if err != nil {
+			return nil, Change{}, err
+		}
+		existing[org] = fs
+		if err := nm.prefetch(ctx, m.cfg.Store, org); err != nil {
+			return nil, Change{}, err
+		}
+	}
+	workers := 1
+	if m.cfg.Store.Dialect() == "postgres" {
+		workers = min(recordWorkers, max(1, len(keys)/50))
+	}
+	type part struct {
+		events []store.Event
+		counts Change
+		err    error
+	}
+	parts := make([]part, workers)
+	size := (len(keys) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := min(w*size, len(keys)), min((w+1)*size, len(keys))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := &parts[w]
+			p.err = m.cfg.Store.InTx(ctx, func(q store.Queries) error {
+				p.events, p.counts = nil, Change{}
+				for _, k := range keys[lo:hi] {
+					fs, ok := existing[k.org][k.version], existing[k.org] != nil
+					if !ok {
+						var err error
+						if fs, err = versionFindingsOf(ctx, q, k); err != nil {
+							return err
+						}
+					}
+					c, evs, err := m.recordChanged(ctx, q, k, byVersion[k], fs, changedIDs, now, nm)
+					if err != nil {
+						return fmt.Errorf("re-evaluate version %d: %w", k.version, err)
+					}
+					p.counts.New += len(c.New)
+					p.counts.Changed += len(c.Changed)
+					p.counts.Resolved += len(c.Resolved)
+					p.events = append(p.events, evs...)
+				}
+				if len(p.events) > 0 {
+					var err error
+					p.events, err = q.AppendEvents(ctx, p.events)
+					return err
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	var events []store.Event
+	var counts Change
+	var errs []error
+	for _, p := range parts {
+		if p.err != nil {
+			errs = append(errs, p.err)
+			continue
+		}
+		events = append(events, p.events...)
+		counts.New += p.counts.New
+		counts.Changed += p.counts.Changed
+		counts.Resolved += p.counts.Resolved
+	}
+	return events, counts, errors.Join(errs...)
 }
 
 // recordChanged records a version's findings: those of unchanged
@@ -319,6 +368,31 @@ func matchingData(group []*vuln.Advisory) string {
 	return string(b)
 }
 
+// findingData is everything of a vulnerability's advisories that a finding
+// is made of (all but the times, references, details and origin), with the
+// KEV and EPSS marks of its IDs, as a string to compare.
+func findingData(group []*vuln.Advisory, kb *vuln.KB) string {
+	recs := make([]vuln.Advisory, 0, len(group))
+	var ids []string
+	for _, a := range group {
+		r := *a
+		r.Modified, r.Published, r.References, r.Details, r.Origin = time.Time{}, time.Time{}, nil, "", vuln.Origin{}
+		recs = append(recs, r)
+		ids = append(ids, a.IDs()...)
+	}
+	slices.SortFunc(recs, func(a, b vuln.Advisory) int { return cmp.Compare(a.ID, b.ID) })
+	slices.Sort(ids)
+	b, err := json.Marshal(struct {
+		Advisories []vuln.Advisory
+		KEV        *vuln.KEV
+		EPSS       *vuln.EPSS
+	}{recs, kb.KEV(ids), kb.EPSS(ids)})
+	if err != nil {
+		return "unmarshalable:" + err.Error()
+	}
+	return string(b)
+}
+
 // orgFindings lists the open findings of an organization, by version.
 func orgFindings(ctx context.Context, q store.Queries, org int64) (map[int64][]store.Finding, error) {
 	out := map[int64][]store.Finding{}
@@ -341,6 +415,7 @@ func orgFindings(ctx context.Context, q store.Queries, org int64) (map[int64][]s
 // names caches the organizations, versions and products finding events
 // name.
 type names struct {
+	mu       sync.Mutex
 	orgs     map[int64]store.Org
 	versions map[int64]store.Version
 	products map[int64]store.Product
@@ -352,6 +427,8 @@ func newNames() *names {
 
 // lookup returns a version with its organization and product.
 func (nm *names) lookup(ctx context.Context, q store.Queries, org, version int64) (store.Org, store.Version, store.Product, error) {
+	nm.mu.Lock()
+	defer nm.mu.Unlock()
 	o, ok := nm.orgs[org]
 	if !ok {
 		var err error
@@ -381,6 +458,8 @@ func (nm *names) lookup(ctx context.Context, q store.Queries, org, version int64
 
 // prefetch reads every product and version of an organization.
 func (nm *names) prefetch(ctx context.Context, q store.Queries, org int64) error {
+	nm.mu.Lock()
+	defer nm.mu.Unlock()
 	pp := store.Page{Limit: 1000}
 	for {
 		ps, err := q.ListProducts(ctx, org, pp)
