@@ -133,3 +133,31 @@ func BenchmarkWriteSnapshot(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkOpenLazy opens an indexed (version 2) snapshot of the shared
+// OSV records as a scan does (header, streamed checksum, index), then
+// selects the advisories of one package key: the fixed cost of a scan's
+// knowledge base, whatever the SBOMs.
+func BenchmarkOpenLazy(b *testing.B) {
+	kb := loadJSON(b, realdata.Data(b, "osv"))
+	name := filepath.Join(b.TempDir(), "kb.snapshot")
+	if err := os.WriteFile(name, writeV(b, kb, 2, snapshot.None, true), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	info, err := os.Stat(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	key := testKeys(kb.Advisories()[0])[0]
+	for b.Loop() {
+		lz, err := snapshot.Open(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if advs, err := lz.Select([]string{key}); err != nil || len(advs) == 0 {
+			b.Fatalf("Select: %d advisories, %v", len(advs), err)
+		}
+		lz.Close()
+	}
+	b.ReportMetric(float64(info.Size())/1e6, "MB")
+}

@@ -200,7 +200,13 @@ func (d *decoder) table() {
 	blob := string(d.buf[d.pos : d.pos+int(total)])
 	end := d.pos + int(total)
 	d.pos = lengths
-	d.strs = make([]string, n)
+	// The slice is only an index into blob: reuse it from record to
+	// record (version 2 decodes one table per record).
+	if uint64(cap(d.strs)) >= n {
+		d.strs = d.strs[:n]
+	} else {
+		d.strs = make([]string, n)
+	}
 	start := 0
 	for i := range d.strs {
 		l := int(d.uvarint())

@@ -254,7 +254,7 @@ func readIndex(scheme, groups, keys, offs []byte, n int, records int64) (*index,
 
 // record decodes one advisory record into a, reusing d's slabs.
 func (d *decoder) record(rec []byte, a *vuln.Advisory) error {
-	d.buf, d.pos, d.strs, d.err = rec, 0, nil, nil
+	d.buf, d.pos, d.err = rec, 0, nil
 	d.table()
 	d.advisory(a)
 	if d.err == nil && d.pos != len(d.buf) {
