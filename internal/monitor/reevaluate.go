@@ -46,18 +46,6 @@ func (m *Monitor) reevaluate(ctx context.Context, oldIx, newIx *match.Index, ids
 	if len(ids) == 0 {
 		return nil
 	}
-	// The IDs a finding of a changed vulnerability may carry.
-	changedIDs := map[string]bool{}
-	for _, id := range ids {
-		changedIDs[id] = true
-		for _, kb := range []*vuln.KB{oldIx.KB(), newIx.KB()} {
-			for _, a := range kb.GroupAdvisories(id) {
-				for _, x := range a.IDs() {
-					changedIDs[x] = true
-				}
-			}
-		}
-	}
 	// Each vulnerability once per index: Affected evaluates the whole group.
 	// A vulnerability whose findings cannot differ (only a modified time or
 	// a reference changed) is skipped; the old knowledge base's hits are
@@ -88,6 +76,19 @@ func (m *Monitor) reevaluate(ctx context.Context, oldIx, newIx *match.Index, ids
 				continue
 			}
 			tasks = append(tasks, affectedTask{a: group[0], ix: side.ix, isNew: side.isNew})
+		}
+	}
+	// The IDs a finding of an evaluated vulnerability may carry, in the old
+	// or the new knowledge base: those findings are replaced by the new hits;
+	// findings of the vulnerabilities skipped above are kept.
+	changedIDs := map[string]bool{}
+	for _, t := range tasks {
+		for _, kb := range []*vuln.KB{oldIx.KB(), newIx.KB()} {
+			for _, a := range kb.GroupAdvisories(t.a.ID) {
+				for _, x := range a.IDs() {
+					changedIDs[x] = true
+				}
+			}
 		}
 	}
 	var wg sync.WaitGroup
