@@ -98,12 +98,12 @@ func (s *fastXML) prolog() bool {
 			if end < 0 {
 				return false
 			}
-			decl := string(s.data[s.p : s.p+end])
-			if i := strings.Index(decl, "encoding="); i >= 0 {
-				enc := strings.Trim(strings.Fields(decl[i+len("encoding="):] + " ")[0], `"'`)
-				if !strings.EqualFold(enc, "utf-8") {
-					return false
-				}
+			decl := string(s.data[s.p+len("<?xml ") : s.p+end])
+			if v := procInst("version", decl); v != "" && v != "1.0" {
+				return false
+			}
+			if enc := procInst("encoding", decl); enc != "" && !strings.EqualFold(enc, "utf-8") {
+				return false
 			}
 			s.p += end + 2
 		case s.data[s.p] == '<' && s.p+1 < len(s.data) && (s.data[s.p+1] == '!' || s.data[s.p+1] == '?'):
@@ -117,6 +117,36 @@ func (s *fastXML) prolog() bool {
 		}
 	}
 	return false
+}
+
+// procInst returns the value of param in the content of an XML
+// declaration as encoding/xml reads it (its function of the same name):
+// the text between the quotes after the first `param=` followed by a
+// quote, or "".
+func procInst(param, s string) string {
+	param += "="
+	i := 0
+	var sep byte
+	for i < len(s) {
+		sub := s[i:]
+		k := strings.Index(sub, param)
+		if k < 0 || len(param)+k >= len(sub) {
+			return ""
+		}
+		i += len(param) + k + 1
+		if c := sub[len(param)+k]; c == '\'' || c == '"' {
+			sep = c
+			break
+		}
+	}
+	if sep == 0 {
+		return ""
+	}
+	j := strings.IndexByte(s[i:], sep)
+	if j < 0 {
+		return ""
+	}
+	return s[i : i+j]
 }
 
 // space skips XML white space.
@@ -144,8 +174,14 @@ func (s *fastXML) misc() {
 		}
 		s.p += 4 + end + 3
 	case bytes.HasPrefix(rest, []byte("<?")):
+		// A target name, then white space or the end.
 		end := bytes.Index(rest, []byte("?>"))
-		if end < 0 || bytes.HasPrefix(rest, []byte("<?xml")) {
+		n := 2
+		for n < len(rest) && isNameByte(rest[n]) {
+			n++
+		}
+		if end < 0 || n == 2 || !isNameStart(rest[2]) || bytes.IndexByte(rest[2:n], ':') >= 0 ||
+			strings.EqualFold(string(rest[2:n]), "xml") || (n != end && !isSpace(rest[n])) {
 			s.fail()
 			return
 		}
@@ -154,6 +190,10 @@ func (s *fastXML) misc() {
 		s.fail()
 	}
 }
+
+func isNameStart(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func isNameByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':'
@@ -168,7 +208,7 @@ func (s *fastXML) xmlName(prefixOK bool) string {
 		s.p++
 	}
 	name := s.data[start:s.p]
-	if len(name) == 0 || name[0] == '-' || name[0] == '.' || ('0' <= name[0] && name[0] <= '9') {
+	if len(name) == 0 || !isNameStart(name[0]) {
 		s.fail()
 		return ""
 	}

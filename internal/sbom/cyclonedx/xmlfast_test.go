@@ -136,3 +136,37 @@ func TestFastXMLSynthetic(t *testing.T) {
 		})
 	}
 }
+
+// FuzzFastXML is differential: whenever the fast path takes a document,
+// cyclonedx-go must read it too, to the same document.
+func FuzzFastXML(f *testing.F) {
+	local, _ := filepath.Glob(filepath.Join("testdata", "*.xml"))
+	for _, p := range local {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data)
+		}
+	}
+	var buf bytes.Buffer
+	if err := Encode(&buf, synth.Generate(5, 1), sbom.EncodingXML); err == nil {
+		f.Add(buf.Bytes())
+	}
+	f.Add([]byte(`<?xml version="1.0"?><bom xmlns="http://cyclonedx.org/schema/bom/1.6"><components><component type="library"><name>a&amp;b</name><licenses><expression>MIT</expression></licenses></component></components></bom>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		w, ok := decodeXMLFast(data)
+		if !ok {
+			return
+		}
+		ref, err := decodeXMLReference("fuzz.xml", data)
+		if err != nil {
+			t.Fatalf("the fast path read a document cyclonedx-go rejects: %v", err)
+		}
+		fastDoc, err1 := (&reader{name: "fuzz.xml", bom: w.bom}).document(sbom.EncodingXML, w)
+		refDoc, err2 := (&reader{name: "fuzz.xml", bom: ref.bom}).document(sbom.EncodingXML, ref)
+		if (err1 == nil) != (err2 == nil) {
+			t.Fatalf("conversion errors differ: fast %v, cyclonedx-go %v", err1, err2)
+		}
+		if diff := cmp.Diff(refDoc, fastDoc, docOpts); diff != "" {
+			t.Fatalf("fast path (-cyclonedx-go +fast):\n%s", diff)
+		}
+	})
+}
