@@ -148,7 +148,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ principal) erro
 	// addresses exist.
 	hash := u.PasswordHash
 	if hash == "" {
-		hash = dummyHash
+		hash = s.dummyHash()
 	}
 	if !auth.CheckPassword(req.Password, hash) || u.ID == 0 {
 		return unauthorized("wrong e-mail or password")
@@ -156,8 +156,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ principal) erro
 	return s.issueToken(w, r, u.OrgID, u.ID, u.Role, "login "+s.cfg.Now().UTC().Format(time.RFC3339))
 }
 
-// dummyHash is the argon2id hash of a random password nobody knows.
-var dummyHash = func() string {
+// newDummyHash returns the argon2id hash of a random password nobody knows;
+// the server computes it once, on the first login.
+func newDummyHash() string {
 	b := make([]byte, 24)
 	_, _ = rand.Read(b)
 	h, err := auth.HashPassword(hex.EncodeToString(b))
@@ -165,7 +166,7 @@ var dummyHash = func() string {
 		panic(err) // cannot happen: the password is long enough
 	}
 	return h
-}()
+}
 
 func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, org, user int64, role store.Role, name string) error {
 	secret, hash, err := auth.NewToken()
