@@ -116,6 +116,16 @@ func normalizeName(eco string, p packageurl.PackageURL) string {
 		return strings.ToLower(join(p.Namespace, p.Name))
 	case "NuGet":
 		return p.Name
+	case "Debian", "Ubuntu", "Alpine", "Wolfi", "Chainguard", "Red Hat", "Rocky Linux", "AlmaLinux", "openSUSE", "SUSE", "Mageia", "openEuler":
+		// The namespace names the distribution, not part of the package.
+		// Distribution advisories name source packages: a binary package
+		// (libssl3) carries its source in the upstream qualifier
+		// ("openssl" or "openssl@3.0.11-1", as Syft writes it).
+		if up := p.Qualifiers.Map()["upstream"]; up != "" {
+			name, _, _ := strings.Cut(up, "@")
+			return name
+		}
+		return p.Name
 	}
 	return join(p.Namespace, p.Name)
 }
