@@ -7,16 +7,11 @@ package server
 
 import (
 	"bytes"
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -31,6 +26,7 @@ import (
 	"medvigil/internal/input"
 	"medvigil/internal/monitor"
 	"medvigil/internal/store"
+	"medvigil/internal/store/storetest"
 	"medvigil/internal/vuln"
 )
 
@@ -94,51 +90,9 @@ func openDSN(t *testing.T, dsn string) store.Store {
 	return c
 }
 
-// postgresAdmin returns MEDVIGIL_TEST_POSTGRES, a PostgreSQL URL allowed to
-// create databases (as internal/store's tests use it). Without it the test
-// is skipped, and fails under CI=true.
-func postgresAdmin(t *testing.T) string {
-	t.Helper()
-	u := os.Getenv("MEDVIGIL_TEST_POSTGRES")
-	if u == "" {
-		const what = "MEDVIGIL_TEST_POSTGRES (a PostgreSQL URL allowed to CREATE DATABASE, e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable)"
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("missing %s; CI must provide it", what)
-		}
-		t.Skipf("missing %s; set it to run the PostgreSQL tests (they fail under CI=true)", what)
-	}
-	return u
-}
+func postgresAdmin(t testing.TB) string { t.Helper(); return storetest.PostgresAdmin(t) }
 
-// freshPostgres creates an empty database, dropped when t ends, and returns
-// its URL (the approach of internal/store's tests).
-func freshPostgres(t *testing.T) string {
-	t.Helper()
-	admin := postgresAdmin(t)
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatalf("MEDVIGIL_TEST_POSTGRES: %v", err)
-	}
-	db, err := sql.Open("pgx", admin)
-	if err != nil {
-		t.Fatalf("admin connection: %v", err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "medvigil_test_" + hex.EncodeToString(b[:])
-	if _, err := db.ExecContext(context.Background(), "CREATE DATABASE "+name); err != nil {
-		_ = db.Close()
-		t.Fatalf("create database: %v", err)
-	}
-	t.Cleanup(func() {
-		defer db.Close()
-		if _, err := db.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	u.Path = "/" + name
-	return u.String()
-}
+func freshPostgres(t testing.TB) string { t.Helper(); return storetest.FreshPostgres(t) }
 
 // victims are objects of an organization that requests expected to be
 // refused aim at: they must survive the walk.
