@@ -456,6 +456,22 @@ func TestTwoServersSharePostgres(t *testing.T) {
 		t.Errorf("knowledge bases differ or are not the newest: a %+v, b %+v", kbA, kbB)
 	}
 
+	// Stop both, then count: no claim or request can come after.
+	for _, p := range []*serveProc{a, b} {
+		if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatalf("SIGTERM: %v", err)
+		}
+	}
+	for name, p := range map[string]*serveProc{"a": a, "b": b} {
+		select {
+		case err := <-p.done:
+			if err != nil {
+				t.Errorf("serve %s after SIGTERM: %v (want exit 0)\n%s", name, err, p.log)
+			}
+		case <-time.After(10 * time.Second):
+			t.Errorf("serve %s did not stop within 10 s of SIGTERM", name)
+		}
+	}
 	// Each slot's sync ran once: one claim row per slot (the primary key),
 	// and the upstream saw exactly one KEV and one OSV request per claim.
 	// Both processes tried slots they lost.
@@ -477,28 +493,14 @@ func TestTwoServersSharePostgres(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	// Stop the processes before counting requests, so no sync is in flight.
-	for _, p := range []*serveProc{a, b} {
-		if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-			t.Fatalf("SIGTERM: %v", err)
-		}
-	}
-	for name, p := range map[string]*serveProc{"a": a, "b": b} {
-		select {
-		case err := <-p.done:
-			if err != nil {
-				t.Errorf("serve %s after SIGTERM: %v (want exit 0)\n%s", name, err, p.log)
-			}
-		case <-time.After(10 * time.Second):
-			t.Errorf("serve %s did not stop within 10 s of SIGTERM", name)
-		}
-	}
 	if len(claims) < 5 {
 		t.Errorf("%d sync slots claimed over the run, want at least 5: %v", len(claims), claims)
 	}
 	for _, path := range []string{"/kev.json", "/osv/npm/all.zip"} {
 		hits := up.requests(path)
-		if len(hits) != len(claims) {
+		// One request per claim; a claim won just before SIGTERM may have
+		// been cancelled before its request.
+		if len(hits) > len(claims) || len(hits) < len(claims)-1 {
 			t.Errorf("%s requested %d times for %d claimed slots, want one request per slot", path, len(hits), len(claims))
 		}
 	}
