@@ -97,7 +97,9 @@ func TestWebhookEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var imp struct{ NewFindings int `json:"new_findings"` }
+	var imp struct {
+		NewFindings int `json:"new_findings"`
+	}
 	if c := call("POST", "/api/v1/versions/"+itoa(ver.ID)+"/sboms?filename=pacs.cdx.json", "application/vnd.cyclonedx+json", data, tok.Secret, &imp); c != 201 || imp.NewFindings == 0 {
 		t.Fatalf("upload: %d %+v", c, imp)
 	}
