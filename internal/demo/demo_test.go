@@ -25,6 +25,7 @@ import (
 	"medvigil/internal/sbom"
 	"medvigil/internal/sbom/check"
 	"medvigil/internal/sbom/formats"
+	"medvigil/internal/tests/schematest"
 	"medvigil/internal/vuln"
 	"medvigil/internal/vuln/osv"
 )
@@ -200,61 +201,14 @@ func TestSBOMs(t *testing.T) {
 	}
 }
 
-// compileSchema compiles the official JSON schema dir/main, registering the
-// other schemas of dir under their $id so that references resolve offline
-// (as internal/sbom/formats does).
 func compileSchema(t *testing.T, dir, main string) *jsonschema.Schema {
 	t.Helper()
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mainID string
-	for _, e := range entries {
-		if filepath.Ext(e.Name()) != ".json" {
-			continue
-		}
-		f, err := os.Open(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := jsonschema.UnmarshalJSON(f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("schema %s: %v", e.Name(), err)
-		}
-		id := "file:///" + e.Name()
-		if m, ok := doc.(map[string]any); ok {
-			if s, ok := m["$id"].(string); ok && s != "" {
-				id = s
-			}
-		}
-		if err := c.AddResource(id, doc); err != nil {
-			t.Fatalf("schema %s: %v", e.Name(), err)
-		}
-		if e.Name() == main {
-			mainID = id
-		}
-	}
-	s, err := c.Compile(mainID)
-	if err != nil {
-		t.Fatalf("compile %s: %v", main, err)
-	}
-	return s
+	return schematest.Compile(t, dir, main)
 }
 
 func validate(t *testing.T, s *jsonschema.Schema, name string, data []byte) {
 	t.Helper()
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Errorf("%s: not JSON: %v", name, err)
-		return
-	}
-	if err := s.Validate(inst); err != nil {
-		t.Errorf("%s fails the official schema:\n%v", name, err)
-	}
+	schematest.Validate(t, s, name, data)
 }
 
 // TestSchemas validates the SBOMs against the official CycloneDX 1.6 and

@@ -3,9 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,40 +13,12 @@ import (
 
 	"medvigil/internal/match"
 	"medvigil/internal/realdata"
+	"medvigil/internal/tests/schematest"
 )
-
-// cdxLoader loads the CycloneDX schemas from the shared copy by their $id,
-// so $refs resolve offline.
-type cdxLoader struct{ dir string }
-
-// Load implements jsonschema.URLLoader.
-func (l cdxLoader) Load(url string) (any, error) {
-	name, ok := map[string]string{
-		"http://cyclonedx.org/schema/bom-1.6.schema.json":  "bom-1.6.schema.json",
-		"http://cyclonedx.org/schema/spdx.schema.json":     "spdx.schema.json",
-		"http://cyclonedx.org/schema/jsf-0.82.schema.json": "jsf-0.82.schema.json",
-	}[url]
-	if !ok {
-		return nil, fmt.Errorf("no local copy of %s", url)
-	}
-	f, err := os.Open(filepath.Join(l.dir, name))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return jsonschema.UnmarshalJSON(f)
-}
 
 func compileCDXSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	c.UseLoader(cdxLoader{dir: realdata.Data(t, "schemas", "cyclonedx")})
-	s, err := c.Compile("http://cyclonedx.org/schema/bom-1.6.schema.json")
-	if err != nil {
-		t.Fatalf("compile bom-1.6.schema.json: %v", err)
-	}
-	return s
+	return schematest.Compile(t, realdata.Data(t, "schemas", "cyclonedx"), "bom-1.6.schema.json")
 }
 
 func TestVDRSchema(t *testing.T) {

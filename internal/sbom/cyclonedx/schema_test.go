@@ -11,6 +11,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"medvigil/internal/realdata"
+	"medvigil/internal/tests/schematest"
 )
 
 // schemaLoader loads the CycloneDX schemas from the shared copy: it maps
@@ -40,14 +41,7 @@ func (l schemaLoader) Load(url string) (any, error) {
 // assertions on as the schema (draft-07) intends.
 func bomSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	c.UseLoader(schemaLoader{dir: realdata.Data(t, "schemas", "cyclonedx")})
-	s, err := c.Compile("http://cyclonedx.org/schema/bom-1.6.schema.json")
-	if err != nil {
-		t.Fatalf("compile bom-1.6.schema.json: %v", err)
-	}
-	return s
+	return schematest.Compile(t, realdata.Data(t, "schemas", "cyclonedx"), "bom-1.6.schema.json")
 }
 
 // validateJSON fails the test when data does not validate against s.

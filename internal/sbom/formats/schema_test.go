@@ -1,7 +1,6 @@
 package formats_test
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,67 +9,17 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"medvigil/internal/realdata"
+	"medvigil/internal/tests/schematest"
 )
 
-// compileSchema compiles the official JSON schema at dir/main, registering
-// every other *.json file in dir under its own $id so relative $refs resolve
-// offline. Formats are asserted, as the schemas intend.
 func compileSchema(t *testing.T, dir, main string) *jsonschema.Schema {
 	t.Helper()
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mainID string
-	for _, e := range entries {
-		if filepath.Ext(e.Name()) != ".json" {
-			continue
-		}
-		f, err := os.Open(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := jsonschema.UnmarshalJSON(f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("schema %s: %v", e.Name(), err)
-		}
-		id := "file:///" + e.Name()
-		if m, ok := doc.(map[string]any); ok {
-			if s, ok := m["$id"].(string); ok && s != "" {
-				id = s
-			}
-		}
-		if err := c.AddResource(id, doc); err != nil {
-			t.Fatalf("schema %s: %v", e.Name(), err)
-		}
-		if e.Name() == main {
-			mainID = id
-		}
-	}
-	s, err := c.Compile(mainID)
-	if err != nil {
-		t.Fatalf("compile %s: %v", main, err)
-	}
-	return s
+	return schematest.Compile(t, dir, main)
 }
 
 func validateJSON(t *testing.T, s *jsonschema.Schema, name string, data []byte) {
 	t.Helper()
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Errorf("%s: output is not JSON: %v", name, err)
-		return
-	}
-	if err := s.Validate(inst); err != nil {
-		msg := err.Error()
-		if len(msg) > 2000 {
-			msg = msg[:2000] + "…"
-		}
-		t.Errorf("%s: output fails the official schema:\n%s", name, msg)
-	}
+	schematest.Validate(t, s, name, data)
 }
 
 // xmllint returns the path of xmllint (libxml2-utils), the reference XSD

@@ -60,6 +60,7 @@ func policy() map[string][]string {
 		"medvigil/internal/monitor":           {allOfUs},
 		"medvigil/internal/server":            {allOfUs, "github.com/prometheus/client_golang/...", "github.com/alexedwards/argon2id"},
 		"medvigil/internal/demo":              {allOfUs},
+		"medvigil/internal/tests/schematest":  {"github.com/santhosh-tekuri/jsonschema/v6"},
 		"medvigil/internal/tests/serverbench": {allOfUs, purl},
 	}
 }
