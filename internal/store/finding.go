@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -61,28 +62,87 @@ func sameData(a, b Finding) bool {
 // status (neither open nor resolved) keep it and are not resolved by absence.
 // Every returned list is ordered by ID.
 func (q *queries) UpsertFindings(ctx context.Context, org, version int64, fs []Finding, now time.Time) (FindingChanges, error) {
-	now = ts(now)
 	var ch FindingChanges
 	err := q.writeTx(ctx, func(q *queries) error {
-		ch = FindingChanges{}
 		if err := q.exists(ctx, "versions", "version", org, version); err != nil {
 			return err
 		}
-		existing, err := list(ctx, q, "upsert findings", "SELECT "+findingCols+" FROM findings WHERE org_id = ? AND version_id = ? AND id > ? ORDER BY id LIMIT ?",
-			scanFinding, org, version, 0, int64(1)<<62)
+		m, err := q.upsertBatch(ctx, org, []VersionFindings{{VersionID: version, Findings: fs}}, ts(now))
 		if err != nil {
 			return err
 		}
-		old := make(map[findingKey]Finding, len(existing))
-		for _, f := range existing {
-			old[findingKey{f.ComponentID, f.VulnID}] = f
+		ch = m[version]
+		return nil
+	})
+	if err != nil {
+		return FindingChanges{}, err
+	}
+	return ch, nil
+}
+
+// UpsertFindingsBatch records the findings of many versions (see Queries).
+func (q *queries) UpsertFindingsBatch(ctx context.Context, org int64, vs []VersionFindings, now time.Time) (map[int64]FindingChanges, error) {
+	var out map[int64]FindingChanges
+	err := q.writeTx(ctx, func(q *queries) error {
+		ids := make([]int64, 0, len(vs))
+		seen := make(map[int64]bool, len(vs))
+		for _, v := range vs {
+			if seen[v.VersionID] {
+				return wrap("upsert findings", errorf("version %d is listed twice", v.VersionID))
+			}
+			seen[v.VersionID] = true
+			ids = append(ids, v.VersionID)
 		}
-		// The input, deduplicated, last one wins, in first-seen order.
-		in := make(map[findingKey]int, len(fs))
+		known, err := byIDs(ctx, q, "upsert findings", "versions", "id", func(s scanner) (int64, error) {
+			var id int64
+			return id, s.Scan(&id)
+		}, org, ids)
+		if err != nil {
+			return err
+		}
+		ok := make(map[int64]bool, len(known))
+		for _, id := range known {
+			ok[id] = true
+		}
+		kept := make([]VersionFindings, 0, len(known))
+		for _, v := range vs {
+			if ok[v.VersionID] {
+				kept = append(kept, v)
+			}
+		}
+		out, err = q.upsertBatch(ctx, org, kept, ts(now))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// findingRef is the natural key of a finding.
+type findingRef struct {
+	version int64
+	findingKey
+}
+
+// upsertBatch records the findings of versions that exist in org: it reads
+// their open and triaged findings plus the resolved ones whose keys come
+// back, works out the differences, and writes them in set-based statements.
+func (q *queries) upsertBatch(ctx context.Context, org int64, vs []VersionFindings, now time.Time) (map[int64]FindingChanges, error) {
+	out := make(map[int64]FindingChanges, len(vs))
+	if len(vs) == 0 {
+		return out, nil
+	}
+	// The input per version, deduplicated, last one wins, in first-seen order.
+	curs := make([][]Finding, len(vs))
+	ins := make([]map[findingKey]int, len(vs))
+	var refs []findingRef
+	for vi, v := range vs {
+		in := make(map[findingKey]int, len(v.Findings))
 		var cur []Finding
-		for _, f := range fs {
+		for _, f := range v.Findings {
 			if f.VulnID == "" {
-				return wrap("upsert findings", errorf("a finding of component %d has no vulnerability ID", f.ComponentID))
+				return nil, wrap("upsert findings", errorf("a finding of component %d has no vulnerability ID", f.ComponentID))
 			}
 			f.Aliases, f.FixedVersions = nilIfEmpty(f.Aliases), nilIfEmpty(f.FixedVersions)
 			k := findingKey{f.ComponentID, f.VulnID}
@@ -92,15 +152,28 @@ func (q *queries) UpsertFindings(ctx context.Context, org, version int64, fs []F
 			}
 			in[k] = len(cur)
 			cur = append(cur, f)
+			refs = append(refs, findingRef{v.VersionID, k})
 		}
-		var fresh, update []Finding
-		var touched []int64
-		for _, f := range cur {
-			f.OrgID, f.VersionID, f.LastSeen = org, version, now
+		curs[vi], ins[vi] = cur, in
+	}
+	existing, err := q.currentFindings(ctx, org, vs, refs)
+	if err != nil {
+		return nil, err
+	}
+	var fresh, update []Finding
+	var freshOf []int
+	var touched, realias []int64
+	changes := make([]FindingChanges, len(vs))
+	for vi, v := range vs {
+		old := existing[v.VersionID]
+		ch := &changes[vi]
+		for _, f := range curs[vi] {
+			f.OrgID, f.VersionID, f.LastSeen = org, v.VersionID, now
 			e, ok := old[findingKey{f.ComponentID, f.VulnID}]
 			if !ok {
 				f.ID, f.Status, f.FirstSeen, f.Resolved = 0, StatusOpen, now, nil
 				fresh = append(fresh, f)
+				freshOf = append(freshOf, vi)
 				continue
 			}
 			f.ID, f.FirstSeen, f.Status, f.Resolved = e.ID, e.FirstSeen, e.Status, e.Resolved
@@ -115,41 +188,168 @@ func (q *queries) UpsertFindings(ctx context.Context, org, version int64, fs []F
 				touched = append(touched, f.ID)
 			} else {
 				update = append(update, f)
+				if !slices.Equal(e.Aliases, f.Aliases) {
+					realias = append(realias, f.ID)
+				}
 			}
 		}
-		for _, e := range existing {
-			if _, seen := in[findingKey{e.ComponentID, e.VulnID}]; !seen && e.Status == StatusOpen {
+		for _, e := range old {
+			if _, seen := ins[vi][findingKey{e.ComponentID, e.VulnID}]; !seen && e.Status == StatusOpen {
 				r := now
 				e.Status, e.Resolved = StatusResolved, &r
 				ch.Resolved = append(ch.Resolved, e)
 			}
 		}
-		if err := q.insertFindings(ctx, fresh); err != nil {
-			return err
-		}
-		ch.New = fresh
-		if err := q.updateFindings(ctx, update); err != nil {
-			return err
-		}
-		if err := q.bulkUpdate(ctx, "UPDATE findings SET last_seen = ? WHERE org_id = ? AND id IN (%s)", []any{q.d.timeArg(now), org}, touched); err != nil {
-			return err
-		}
-		var resolved []int64
+	}
+	if err := q.insertFindings(ctx, fresh); err != nil {
+		return nil, err
+	}
+	for i, f := range fresh {
+		changes[freshOf[i]].New = append(changes[freshOf[i]].New, f)
+	}
+	if err := q.updateFindings(ctx, update); err != nil {
+		return nil, err
+	}
+	if err := q.bulkUpdate(ctx, "UPDATE findings SET last_seen = ? WHERE org_id = ? AND id IN (%s)", []any{q.d.timeArg(now), org}, touched); err != nil {
+		return nil, err
+	}
+	var resolved []int64
+	for _, ch := range changes {
 		for _, f := range ch.Resolved {
 			resolved = append(resolved, f.ID)
 		}
-		if err := q.bulkUpdate(ctx, "UPDATE findings SET status = '"+StatusResolved+"', resolved = ? WHERE org_id = ? AND id IN (%s)", []any{q.d.timeArg(now), org}, resolved); err != nil {
-			return err
+	}
+	if err := q.bulkUpdate(ctx, "UPDATE findings SET status = '"+StatusResolved+"', resolved = ? WHERE org_id = ? AND id IN (%s)", []any{q.d.timeArg(now), org}, resolved); err != nil {
+		return nil, err
+	}
+	// The alias index: new findings' aliases, and those of updated findings
+	// whose aliases changed, rewritten.
+	if err := q.bulkUpdate(ctx, "DELETE FROM finding_aliases WHERE org_id = ? AND finding_id IN (%s)", []any{org}, realias); err != nil {
+		return nil, err
+	}
+	var aliased []Finding
+	aliased = append(aliased, fresh...)
+	if len(realias) > 0 {
+		re := make(map[int64]bool, len(realias))
+		for _, id := range realias {
+			re[id] = true
 		}
-		byID := func(a, b Finding) int { return cmp.Compare(a.ID, b.ID) }
+		for _, f := range update {
+			if re[f.ID] {
+				aliased = append(aliased, f)
+			}
+		}
+	}
+	if err := q.insertAliases(ctx, org, aliased); err != nil {
+		return nil, err
+	}
+	byID := func(a, b Finding) int { return cmp.Compare(a.ID, b.ID) }
+	for vi, v := range vs {
+		ch := changes[vi]
+		slices.SortFunc(ch.New, byID)
 		slices.SortFunc(ch.Changed, byID)
 		slices.SortFunc(ch.Resolved, byID)
-		return nil
-	})
-	if err != nil {
-		return FindingChanges{}, err
+		out[v.VersionID] = ch
 	}
-	return ch, nil
+	return out, nil
+}
+
+// currentFindings reads, per version, the findings upsertBatch compares
+// with: every finding of the versions that is not resolved, plus the
+// resolved ones whose keys are in refs (they reopen). Resolved findings of
+// other keys are never read, however many accumulate.
+func (q *queries) currentFindings(ctx context.Context, org int64, vs []VersionFindings, refs []findingRef) (map[int64]map[findingKey]Finding, error) {
+	out := make(map[int64]map[findingKey]Finding, len(vs))
+	add := func(f Finding) {
+		m := out[f.VersionID]
+		if m == nil {
+			m = map[findingKey]Finding{}
+			out[f.VersionID] = m
+		}
+		m[findingKey{f.ComponentID, f.VulnID}] = f
+	}
+	const chunk = 500
+	for start := 0; start < len(vs); start += chunk {
+		part := vs[start:min(start+chunk, len(vs))]
+		args := []any{org}
+		for _, v := range part {
+			args = append(args, v.VersionID)
+		}
+		fs, err := list(ctx, q, "upsert findings", "SELECT "+findingCols+" FROM findings WHERE org_id = ? AND version_id IN ("+inList(len(part))+") AND status <> '"+StatusResolved+"'", scanFinding, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			add(f)
+		}
+	}
+	if len(refs) == 0 {
+		return out, nil
+	}
+	cols := "f." + strings.ReplaceAll(findingCols, ", ", ", f.")
+	var fs []Finding
+	var err error
+	if q.d.dollar {
+		versions, comps, vulns := make([]int64, len(refs)), make([]int64, len(refs)), make([]string, len(refs))
+		for i, r := range refs {
+			versions[i], comps[i], vulns[i] = r.version, r.component, r.vuln
+		}
+		fs, err = list(ctx, q, "upsert findings", "SELECT "+cols+` FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS k(v, c, u)
+			JOIN findings AS f ON f.org_id = ? AND f.version_id = k.v AND f.component_id = k.c AND f.vuln_id = k.u
+			WHERE f.status = '`+StatusResolved+"'", scanFinding, versions, comps, vulns, org)
+	} else {
+		keys := make([][3]any, len(refs))
+		for i, r := range refs {
+			keys[i] = [3]any{r.version, r.component, r.vuln}
+		}
+		b, jerr := json.Marshal(keys)
+		if jerr != nil {
+			return nil, wrap("upsert findings", jerr)
+		}
+		fs, err = list(ctx, q, "upsert findings", "SELECT "+cols+` FROM json_each(?) AS k
+			JOIN findings AS f ON f.org_id = ? AND f.version_id = k.value ->> 0 AND f.component_id = k.value ->> 1 AND f.vuln_id = k.value ->> 2
+			WHERE f.status = '`+StatusResolved+"'", scanFinding, string(b), org)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fs {
+		add(f)
+	}
+	return out, nil
+}
+
+// insertAliases adds the aliases of fs to the alias index.
+func (q *queries) insertAliases(ctx context.Context, org int64, fs []Finding) error {
+	var args []any
+	rows := 0
+	flush := func() error {
+		if rows == 0 {
+			return nil
+		}
+		query := "INSERT INTO finding_aliases (org_id, alias, finding_id) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", rows), ", ") + " ON CONFLICT DO NOTHING"
+		if _, err := q.w.ExecContext(ctx, q.d.rebind(query), args...); err != nil {
+			return wrap("index finding aliases", err)
+		}
+		args, rows = args[:0], 0
+		return nil
+	}
+	for _, f := range fs {
+		for _, a := range f.Aliases {
+			if a == "" {
+				continue
+			}
+			args = append(args, org, a, f.ID)
+			rows++
+			if rows == 2000 {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush()
 }
 
 // insertFindings writes fs in multi-row INSERTs and sets their IDs.
@@ -282,6 +482,14 @@ func (q *queries) updateFindingsArrays(ctx context.Context, fs []Finding) error 
 // bulkUpdate runs query (with %s for an IN list) for ids in chunks, with
 // args before the IDs.
 func (q *queries) bulkUpdate(ctx context.Context, query string, args []any, ids []int64) error {
+	if len(ids) > 0 && q.d.dollar {
+		// One statement with an array parameter.
+		a := append(slices.Clip(args), ids)
+		if _, err := q.w.ExecContext(ctx, q.d.rebind(fmt.Sprintf(query, "SELECT unnest(?::bigint[])")), a...); err != nil {
+			return wrap("update findings", err)
+		}
+		return nil
+	}
 	const chunk = 500
 	for start := 0; start < len(ids); start += chunk {
 		end := min(start+chunk, len(ids))
@@ -332,9 +540,13 @@ func (q *queries) ListFindings(ctx context.Context, org int64, f FindingFilter, 
 		args = append(args, f.Status)
 	}
 	if len(f.VulnIDs) > 0 {
+		// Both branches are indexed: findings (org_id, vuln_id) and the alias
+		// index finding_aliases (org_id, alias).
 		in := inList(len(f.VulnIDs))
-		where = append(where, "(vuln_id IN ("+in+") OR EXISTS (SELECT 1 FROM "+fmt.Sprintf(q.d.jsonElems, "findings.aliases")+" WHERE j.value IN ("+in+")))")
+		where = append(where, "id IN (SELECT id FROM findings WHERE org_id = ? AND vuln_id IN ("+in+
+			") UNION SELECT finding_id FROM finding_aliases WHERE org_id = ? AND alias IN ("+in+"))")
 		for range 2 {
+			args = append(args, org)
 			for _, id := range f.VulnIDs {
 				args = append(args, id)
 			}

@@ -166,7 +166,7 @@ type FindingFilter struct {
 	MinSeverity string // low, medium, high, critical: that or higher ("unknown" ranks below low); other values are an error
 	KEV         *bool
 	Status      string
-	VulnIDs     []string // any of these ids (id or alias)
+	VulnIDs     []string // any of these ids (the finding's vuln_id or one of its aliases; both indexed)
 }
 
 // Event is an entry of the append-only event log of an organization.
@@ -279,6 +279,13 @@ type Queries interface {
 	// AllComponents streams every component of every organization (for
 	// building the portfolio index at start-up). fn returning an error stops.
 	AllComponents(ctx context.Context, fn func(Component) error) error
+	// GetProducts, GetVersions and GetComponents read the objects of org
+	// with the given IDs at once, by ascending ID (a constant number of
+	// queries instead of one per ID). IDs not in org, or of no object, are
+	// left out (no error); duplicate IDs count once; no IDs give an empty list.
+	GetProducts(ctx context.Context, org int64, ids []int64) ([]Product, error)
+	GetVersions(ctx context.Context, org int64, ids []int64) ([]Version, error)
+	GetComponents(ctx context.Context, org int64, ids []int64) ([]Component, error)
 
 	// Findings.
 	// UpsertFindings records the current findings of a version: new ones are
@@ -286,6 +293,13 @@ type Queries interface {
 	// EPSS, ...; a resolved one reopens), and open findings of the version not
 	// in the list are marked resolved. It returns what changed.
 	UpsertFindings(ctx context.Context, org, version int64, fs []Finding, now time.Time) (FindingChanges, error)
+	// UpsertFindingsBatch is UpsertFindings for many versions of org in one
+	// transaction and a few set-based statements: each VersionFindings is
+	// recorded as UpsertFindings would record it. Versions that are not in
+	// org (deleted meanwhile, or foreign) are skipped and missing from the
+	// result; a version listed twice is an error. The result maps each
+	// recorded version to what changed in it.
+	UpsertFindingsBatch(ctx context.Context, org int64, vs []VersionFindings, now time.Time) (map[int64]FindingChanges, error)
 	ListFindings(ctx context.Context, org int64, f FindingFilter, p Page) ([]Finding, error)
 	GetFinding(ctx context.Context, org, id int64) (Finding, error)
 	// SetFindingStatus sets the triage status: "resolved" records the time
@@ -315,6 +329,13 @@ type Queries interface {
 	// Jobs shared by several server processes: ClaimRun returns true for
 	// exactly one caller per (name, slot), however many processes ask.
 	ClaimRun(ctx context.Context, name, slot string, owner string) (bool, error)
+}
+
+// VersionFindings are the current findings of one version, for
+// UpsertFindingsBatch.
+type VersionFindings struct {
+	VersionID int64
+	Findings  []Finding
 }
 
 // FindingChanges is what UpsertFindings did.
