@@ -922,9 +922,11 @@ func (s *Server) getVulnerability(w http.ResponseWriter, r *http.Request, p prin
 			v.Severities = append(v.Severities, vulnSeverityView{Type: string(sv.Type), Score: sv.Score, Value: sv.Vector})
 		}
 	}
-	// Every finding of the caller's organization under any of the IDs.
+	// Every finding of the caller's organization under any of the IDs, then
+	// their versions, products and components in one query each (per 500).
 	byVersion := map[int64]*affectedVersion{}
-	var order []int64
+	compsOf := map[int64][]int64{} // version → component IDs of its findings
+	var order, compIDs []int64
 	pg := store.Page{Limit: 1000}
 	for {
 		fs, err := s.cfg.Store.ListFindings(r.Context(), p.org, store.FindingFilter{VulnIDs: ids}, pg)
@@ -934,19 +936,13 @@ func (s *Server) getVulnerability(w http.ResponseWriter, r *http.Request, p prin
 		for _, f := range fs {
 			av := byVersion[f.VersionID]
 			if av == nil {
-				ver, err := s.cfg.Store.GetVersion(r.Context(), p.org, f.VersionID)
-				if err != nil {
-					return err
-				}
-				prod, err := s.cfg.Store.GetProduct(r.Context(), p.org, ver.ProductID)
-				if err != nil {
-					return err
-				}
-				av = &affectedVersion{ProductID: prod.ID, Product: prod.Name, VersionID: ver.ID, Version: ver.Version}
+				av = &affectedVersion{VersionID: f.VersionID}
 				byVersion[f.VersionID] = av
 				order = append(order, f.VersionID)
 			}
 			av.Findings = append(av.Findings, f.ID)
+			compsOf[f.VersionID] = append(compsOf[f.VersionID], f.ComponentID)
+			compIDs = append(compIDs, f.ComponentID)
 			if !slices.Contains(av.Statuses, f.Status) {
 				av.Statuses = append(av.Statuses, f.Status)
 			}
@@ -960,18 +956,42 @@ func (s *Server) getVulnerability(w http.ResponseWriter, r *http.Request, p prin
 	if len(advs) == 0 && len(order) == 0 {
 		return notFound("vulnerability " + id)
 	}
+	vers, err := s.cfg.Store.GetVersions(r.Context(), p.org, order)
+	if err != nil {
+		return err
+	}
+	versions := make(map[int64]store.Version, len(vers))
+	var prodIDs []int64
+	for _, ver := range vers {
+		versions[ver.ID] = ver
+		prodIDs = append(prodIDs, ver.ProductID)
+	}
+	prods, err := s.cfg.Store.GetProducts(r.Context(), p.org, prodIDs)
+	if err != nil {
+		return err
+	}
+	products := make(map[int64]store.Product, len(prods))
+	for _, prod := range prods {
+		products[prod.ID] = prod
+	}
+	cs, err := s.cfg.Store.GetComponents(r.Context(), p.org, compIDs)
+	if err != nil {
+		return err
+	}
+	comps := make(map[int64]store.Component, len(cs))
+	for _, c := range cs {
+		comps[c.ID] = c
+	}
 	for _, vid := range order {
 		av := byVersion[vid]
-		comps, err := s.componentsOf(r, p.org, vid)
-		if err != nil {
-			return err
+		ver, ok := versions[vid]
+		if !ok {
+			continue // deleted since its findings were listed
 		}
-		for _, fid := range av.Findings {
-			f, err := s.cfg.Store.GetFinding(r.Context(), p.org, fid)
-			if err != nil {
-				return err
-			}
-			av.Components = append(av.Components, componentLabel(comps[f.ComponentID], f.ComponentID))
+		prod := products[ver.ProductID]
+		av.ProductID, av.Product, av.Version = prod.ID, prod.Name, ver.Version
+		for _, cid := range compsOf[vid] {
+			av.Components = append(av.Components, componentLabel(comps[cid], cid))
 		}
 		slices.Sort(av.Components)
 		av.Components = slices.Compact(av.Components)
@@ -979,25 +999,6 @@ func (s *Server) getVulnerability(w http.ResponseWriter, r *http.Request, p prin
 	}
 	writeJSON(w, r, http.StatusOK, v)
 	return nil
-}
-
-// componentsOf maps the components of a version by ID.
-func (s *Server) componentsOf(r *http.Request, org, version int64) (map[int64]store.Component, error) {
-	out := map[int64]store.Component{}
-	pg := store.Page{Limit: 1000}
-	for {
-		cs, err := s.cfg.Store.ListComponents(r.Context(), org, version, pg)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range cs {
-			out[c.ID] = c
-		}
-		if len(cs) < pg.Limit {
-			return out, nil
-		}
-		pg.After = cs[len(cs)-1].ID
-	}
 }
 
 // componentLabel names a component by purl, else name@version.
