@@ -159,6 +159,10 @@ func ids[T any](items []T, err error) ([]int64, error) {
 			out = append(out, v.ID)
 		case store.Product:
 			out = append(out, v.ID)
+		case store.Version:
+			out = append(out, v.ID)
+		case store.Component:
+			out = append(out, v.ID)
 		case store.Finding:
 			out = append(out, v.ID)
 		case store.Event:
