@@ -229,7 +229,42 @@ func (m *Monitor) record(ctx context.Context, keys []versionKey, byVersion map[v
 			p := &parts[w]
 			p.err = m.cfg.Store.InTx(ctx, func(q store.Queries) error {
 				p.events, p.counts = nil, Change{}
+				// The versions whose findings change, recorded per
+				// organization in one UpsertFindingsBatch each.
+				var pending []versionKey
+				var batch []store.VersionFindings
+				flush := func() error {
+					if len(batch) == 0 {
+						return nil
+					}
+					org := pending[0].org
+					res, err := q.UpsertFindingsBatch(ctx, org, batch, now)
+					if err != nil {
+						return fmt.Errorf("re-evaluate: record findings of %d versions: %w", len(batch), err)
+					}
+					for _, k := range pending {
+						c, ok := res[k.version]
+						if !ok {
+							continue // deleted since the portfolio saw it
+						}
+						evs, err := m.changeEvents(ctx, q, k, byVersion[k], c, now, nm)
+						if err != nil {
+							return fmt.Errorf("re-evaluate version %d: %w", k.version, err)
+						}
+						p.counts.New += len(c.New)
+						p.counts.Changed += len(c.Changed)
+						p.counts.Resolved += len(c.Resolved)
+						p.events = append(p.events, evs...)
+					}
+					pending, batch = pending[:0], batch[:0]
+					return nil
+				}
 				for _, k := range keys[lo:hi] {
+					if len(pending) > 0 && pending[0].org != k.org {
+						if err := flush(); err != nil {
+							return err
+						}
+					}
 					fs, ok := existing[k.org][k.version], existing[k.org] != nil
 					if !ok {
 						var err error
@@ -237,14 +272,15 @@ func (m *Monitor) record(ctx context.Context, keys []versionKey, byVersion map[v
 							return err
 						}
 					}
-					c, evs, err := m.recordChanged(ctx, q, k, byVersion[k], fs, changedIDs, now, nm)
-					if err != nil {
-						return fmt.Errorf("re-evaluate version %d: %w", k.version, err)
+					list, skip := changedList(byVersion[k], fs, changedIDs)
+					if skip {
+						continue
 					}
-					p.counts.New += len(c.New)
-					p.counts.Changed += len(c.Changed)
-					p.counts.Resolved += len(c.Resolved)
-					p.events = append(p.events, evs...)
+					pending = append(pending, k)
+					batch = append(batch, store.VersionFindings{VersionID: k.version, Findings: list})
+				}
+				if err := flush(); err != nil {
+					return err
 				}
 				if len(p.events) > 0 {
 					var err error
@@ -272,13 +308,12 @@ func (m *Monitor) record(ctx context.Context, keys []versionKey, byVersion map[v
 	return events, counts, errors.Join(errs...)
 }
 
-// recordChanged records a version's findings: those of unchanged
-// vulnerabilities as stored (existing holds the open ones; triaged ones stay
-// as they are), those of the changed ones as the new knowledge base has
-// them. A version whose findings of the changed
-// vulnerabilities are already what the new knowledge base gives is left
-// alone.
-func (m *Monitor) recordChanged(ctx context.Context, q store.Queries, k versionKey, vf *versionFindings, existing []store.Finding, changedIDs map[string]bool, now time.Time, nm *names) (store.FindingChanges, []store.Event, error) {
+// changedList is the list of findings to record for a version: those of
+// unchanged vulnerabilities as stored (existing holds the open ones;
+// triaged ones stay as they are), those of the changed ones as the new
+// knowledge base has them. skip is true when the version's findings of the
+// changed vulnerabilities are already what the new knowledge base gives.
+func changedList(vf *versionFindings, existing []store.Finding, changedIDs map[string]bool) (list []store.Finding, skip bool) {
 	changed := func(f *store.Finding) bool {
 		if changedIDs[f.VulnID] {
 			return true
@@ -294,7 +329,6 @@ func (m *Monitor) recordChanged(ctx context.Context, q store.Queries, k versionK
 		comp int64
 		vuln string
 	}
-	var list []store.Finding
 	before := map[key]store.Finding{}
 	for _, f := range existing {
 		switch {
@@ -312,23 +346,20 @@ func (m *Monitor) recordChanged(ctx context.Context, q store.Queries, k versionK
 		same = ok && sameFinding(e, f)
 	}
 	if same {
-		return store.FindingChanges{}, nil, nil
+		return nil, true
 	}
-	list = append(list, vf.fresh...)
-	c, err := q.UpsertFindings(ctx, k.org, k.version, list, now)
-	if errors.Is(err, store.ErrNotFound) {
-		return store.FindingChanges{}, nil, nil // deleted since the portfolio saw it
-	}
-	if err != nil {
-		return store.FindingChanges{}, nil, fmt.Errorf("record findings of version %d: %w", k.version, err)
-	}
-	// Resolved findings of components no advisory names any more: their
-	// names come from the old knowledge base's hits; look up any missing.
+	return append(list, vf.fresh...), false
+}
+
+// changeEvents makes the events of what recording a version's findings
+// changed. Resolved findings of components no advisory names any more get
+// their names from the old knowledge base's hits; missing ones are looked up.
+func (m *Monitor) changeEvents(ctx context.Context, q store.Queries, k versionKey, vf *versionFindings, c store.FindingChanges, now time.Time, nm *names) ([]store.Event, error) {
 	for _, f := range c.Resolved {
 		if _, ok := vf.comps[f.ComponentID]; !ok {
 			comps, err := listAll(ctx, q, k.org, k.version)
 			if err != nil {
-				return store.FindingChanges{}, nil, err
+				return nil, err
 			}
 			for _, x := range comps {
 				vf.comps[x.ID] = x
@@ -336,8 +367,7 @@ func (m *Monitor) recordChanged(ctx context.Context, q store.Queries, k versionK
 			break
 		}
 	}
-	evs, err := m.findingEvents(ctx, q, k.org, k.version, c, vf.comps, now, nm)
-	return c, evs, err
+	return m.findingEvents(ctx, q, k.org, k.version, c, vf.comps, now, nm)
 }
 
 // sameFinding reports whether a stored finding already holds what f says.
