@@ -306,8 +306,10 @@ func (q *queries) currentFindings(ctx context.Context, org int64, vs []VersionFi
 		if jerr != nil {
 			return nil, wrap("upsert findings", jerr)
 		}
+		// CROSS JOIN keeps the keys the outer loop (SQLite does not reorder
+		// it), so each key is one lookup in the unique index.
 		fs, err = list(ctx, q, "upsert findings", "SELECT "+cols+` FROM json_each(?) AS k
-			JOIN findings AS f ON f.org_id = ? AND f.version_id = k.value ->> 0 AND f.component_id = k.value ->> 1 AND f.vuln_id = k.value ->> 2
+			CROSS JOIN findings AS f ON f.org_id = ? AND f.version_id = k.value ->> 0 AND f.component_id = k.value ->> 1 AND f.vuln_id = k.value ->> 2
 			WHERE f.status = '`+StatusResolved+"'", scanFinding, string(b), org)
 	}
 	if err != nil {
@@ -512,6 +514,12 @@ var severities = []string{"none", "low", "medium", "high", "critical"}
 // findings of that severity or higher ("unknown" counts as below "low").
 func (q *queries) ListFindings(ctx context.Context, org int64, f FindingFilter, p Page) ([]Finding, error) {
 	where := []string{"org_id = ?"}
+	if len(f.VulnIDs) > 0 && !q.d.dollar {
+		// The IDs the vulnerability subquery yields drive the read: "+"
+		// keeps SQLite from scanning the organization's findings in ID order
+		// and testing each against the subquery instead.
+		where[0] = "+org_id = ?"
+	}
 	args := []any{org}
 	if f.VersionID != 0 {
 		where = append(where, "version_id = ?")

@@ -198,3 +198,51 @@ func (q *queries) AllComponents(ctx context.Context, fn func(Component) error) e
 		after = cs[len(cs)-1].ID
 	}
 }
+
+// ListSBOMIDs lists every stored SBOM of every organization (see Queries):
+// one index-only read of the sboms table, no document, no components.
+func (q *queries) ListSBOMIDs(ctx context.Context) ([]SBOMRef, error) {
+	out := []SBOMRef{}
+	after := int64(0)
+	const batch = 50000
+	for {
+		refs, err := list(ctx, q, "list SBOM IDs", "SELECT id, org_id, version_id FROM sboms WHERE id > ? ORDER BY id LIMIT ?",
+			func(s scanner) (SBOMRef, error) {
+				var r SBOMRef
+				return r, s.Scan(&r.ID, &r.OrgID, &r.VersionID)
+			}, after, batch)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, refs...)
+		if len(refs) < batch {
+			return out, nil
+		}
+		after = refs[len(refs)-1].ID
+	}
+}
+
+// SBOMComponents streams the components of the SBOMs refs name (see
+// Queries), one indexed query per SBOM.
+func (q *queries) SBOMComponents(ctx context.Context, refs []SBOMRef, fn func(Component) error) error {
+	for _, r := range refs {
+		after := int64(0)
+		for {
+			cs, err := list(ctx, q, "SBOM components", "SELECT "+componentCols+" FROM components WHERE org_id = ? AND version_id = ? AND sbom_id = ? AND id > ? ORDER BY id LIMIT ?",
+				scanComponent, r.OrgID, r.VersionID, r.ID, after, allComponentsBatch)
+			if err != nil {
+				return err
+			}
+			for _, c := range cs {
+				if err := fn(c); err != nil {
+					return err
+				}
+			}
+			if len(cs) < allComponentsBatch {
+				break
+			}
+			after = cs[len(cs)-1].ID
+		}
+	}
+	return nil
+}

@@ -223,6 +223,13 @@ type Page struct {
 	Limit int
 }
 
+// SBOMRef names a stored SBOM with its organization and version.
+type SBOMRef struct {
+	ID        int64 `json:"id"`
+	OrgID     int64 `json:"org_id"`
+	VersionID int64 `json:"version_id"`
+}
+
 // ComponentInput is a component to store with an SBOM.
 type ComponentInput struct {
 	Ref, Name, Version, Supplier, PURL string
@@ -279,6 +286,16 @@ type Queries interface {
 	// AllComponents streams every component of every organization (for
 	// building the portfolio index at start-up). fn returning an error stops.
 	AllComponents(ctx context.Context, fn func(Component) error) error
+	// ListSBOMIDs lists every stored SBOM of every organization by
+	// ascending ID, as ID, organization and version only (for bringing a
+	// portfolio up to date incrementally: new SBOMs and removed ones are
+	// set differences of IDs). Operator-level, like AllComponents.
+	ListSBOMIDs(ctx context.Context) ([]SBOMRef, error)
+	// SBOMComponents streams the components of the SBOMs refs name, SBOM by
+	// SBOM in the order given, each by ascending component ID. A ref whose
+	// organization or version is not the SBOM's yields nothing. fn returning
+	// an error stops.
+	SBOMComponents(ctx context.Context, refs []SBOMRef, fn func(Component) error) error
 	// GetProducts, GetVersions and GetComponents read the objects of org
 	// with the given IDs at once, by ascending ID (a constant number of
 	// queries instead of one per ID). IDs not in org, or of no object, are

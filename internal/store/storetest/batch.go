@@ -175,3 +175,41 @@ func testUpsertBatch(t *testing.T, s store.Store) {
 		t.Errorf("empty batch: %v", got)
 	}
 }
+
+// testSBOMIDs: ListSBOMIDs names every SBOM of every organization with its
+// owners; SBOMComponents streams exactly the components of the SBOMs named,
+// and nothing for a ref naming the wrong organization or version.
+func testSBOMIDs(t *testing.T, s store.Store) {
+	c := ctx(t)
+	if got := must(s.ListSBOMIDs(c))(t); len(got) != 0 {
+		t.Fatalf("empty database: ListSBOMIDs = %v", got)
+	}
+	a, b := populate(t, s, "a"), populate(t, s, "b")
+	s2, comps2 := must2(s.CreateSBOM(c, store.SBOM{OrgID: a.org.ID, VersionID: a.version.ID, Raw: []byte("{}")}, components(2)))(t)
+	refA := store.SBOMRef{ID: a.sbom.ID, OrgID: a.org.ID, VersionID: a.version.ID}
+	refB := store.SBOMRef{ID: b.sbom.ID, OrgID: b.org.ID, VersionID: b.version.ID}
+	ref2 := store.SBOMRef{ID: s2.ID, OrgID: a.org.ID, VersionID: a.version.ID}
+	same(t, "ListSBOMIDs", must(s.ListSBOMIDs(c))(t), []store.SBOMRef{refA, refB, ref2})
+	stream := func(refs ...store.SBOMRef) []int64 {
+		t.Helper()
+		out := []int64{}
+		ok(t, s.SBOMComponents(c, refs, func(x store.Component) error {
+			out = append(out, x.ID)
+			return nil
+		}))
+		return out
+	}
+	same(t, "components of the second SBOM", stream(ref2), []int64{comps2[0].ID, comps2[1].ID})
+	same(t, "components of b's and a's second", stream(refB, ref2), []int64{b.comps[0].ID, b.comps[1].ID, b.comps[2].ID, comps2[0].ID, comps2[1].ID})
+	same(t, "a ref with another organization", stream(store.SBOMRef{ID: b.sbom.ID, OrgID: a.org.ID, VersionID: b.version.ID}), []int64{})
+	same(t, "a ref with another version", stream(store.SBOMRef{ID: s2.ID, OrgID: a.org.ID, VersionID: b.version.ID}), []int64{})
+	same(t, "no refs", stream(), []int64{})
+	stop := errors.New("stop")
+	n := 0
+	err := s.SBOMComponents(c, []store.SBOMRef{refA}, func(store.Component) error { n++; return stop })
+	if !errors.Is(err, stop) || n != 1 {
+		t.Errorf("SBOMComponents after fn failed: err %v after %d calls, want stop after 1", err, n)
+	}
+	ok(t, s.DeleteVersion(c, b.org.ID, b.version.ID))
+	same(t, "after deleting b's version", must(s.ListSBOMIDs(c))(t), []store.SBOMRef{refA, ref2})
+}

@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"GetByIDs", testGetByIDs},
 		{"AliasIndex", testAliasIndex},
 		{"UpsertBatch", testUpsertBatch},
+		{"SBOMIDs", testSBOMIDs},
 		{"Cascades", testCascades},
 		{"EventsAndWebhooks", testEventsWebhooks},
 		{"KnowledgeBase", testKB},
