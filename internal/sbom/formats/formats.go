@@ -56,8 +56,17 @@ func Detect(data []byte) (Kind, error) {
 	case len(head) == 0:
 		return Kind{}, errors.New("empty file")
 	case head[0] == '{':
-		cdx := indexAny(data, `"bomFormat"`, `"http://cyclonedx.org/schema/`)
-		spd := indexAny(data, `"spdxVersion"`, `"SPDXID"`)
+		// The first marker of either format decides. Look in the first
+		// 64 KiB before the whole file: a marker found there is the first
+		// of all, and an absent marker would cost a scan of the whole file
+		// (most files have one format's markers only).
+		window := data[:min(len(data), 64<<10)]
+		cdx := indexAny(window, `"bomFormat"`, `"http://cyclonedx.org/schema/`)
+		spd := indexAny(window, `"spdxVersion"`, `"SPDXID"`)
+		if cdx < 0 && spd < 0 && len(window) < len(data) {
+			cdx = indexAny(data, `"bomFormat"`, `"http://cyclonedx.org/schema/`)
+			spd = indexAny(data, `"spdxVersion"`, `"SPDXID"`)
+		}
 		switch {
 		case cdx >= 0 && (spd < 0 || cdx < spd):
 			return Kind{sbom.FormatCycloneDX, sbom.EncodingJSON}, nil

@@ -31,6 +31,11 @@ func TestDetect(t *testing.T) {
 		{"spdx rdf", `<rdf:RDF xmlns:spdx="http://spdx.org/rdf/terms#">`, formats.Kind{}, "RDF/XML is not supported"},
 		{"empty", "  \n", formats.Kind{}, "empty file"},
 		{"other json", `{"name":"package.json"}`, formats.Kind{}, "not a CycloneDX or SPDX document"},
+		// Markers beyond the first 64 KiB still count, in file order.
+		{"spdx marker after 64 KiB", `{"x":"` + strings.Repeat("a", 70<<10) + `","spdxVersion":"SPDX-2.3","bomFormat":1}`, formats.Kind{Format: sbom.FormatSPDX, Encoding: sbom.EncodingJSON}, ""},
+		{"cyclonedx marker after 64 KiB", `{"x":"` + strings.Repeat("a", 70<<10) + `","bomFormat":"CycloneDX"}`, formats.Kind{Format: sbom.FormatCycloneDX, Encoding: sbom.EncodingJSON}, ""},
+		{"early marker wins over a late one", `{"SPDXID":"SPDXRef-DOCUMENT","x":"` + strings.Repeat("a", 70<<10) + `","bomFormat":"CycloneDX"}`, formats.Kind{Format: sbom.FormatSPDX, Encoding: sbom.EncodingJSON}, ""},
+		{"no marker in a big file", `{"x":"` + strings.Repeat("a", 70<<10) + `"}`, formats.Kind{}, "not a CycloneDX or SPDX document"},
 		{"binary", "\x00\x01\x02", formats.Kind{}, "not a CycloneDX or SPDX document"},
 	}
 	for _, tt := range tests {
