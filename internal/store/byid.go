@@ -11,6 +11,12 @@ import (
 func byIDs[T any](ctx context.Context, q *queries, what, table, cols string, scan func(scanner) (T, error), org int64, ids []int64) ([]T, error) {
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	out := []T{}
+	// On SQLite "+org_id" keeps the planner on the primary key: with the
+	// (org_id, id) index it took 100 ms for 35 components of 500,000.
+	orgTerm := "org_id"
+	if !q.d.dollar {
+		orgTerm = "+org_id"
+	}
 	const chunk = 500
 	for start := 0; start < len(ids); start += chunk {
 		part := ids[start:min(start+chunk, len(ids))]
@@ -19,7 +25,7 @@ func byIDs[T any](ctx context.Context, q *queries, what, table, cols string, sca
 		for _, id := range part {
 			args = append(args, id)
 		}
-		vs, err := list(ctx, q, what, "SELECT "+cols+" FROM "+table+" WHERE org_id = ? AND id IN ("+inList(len(part))+") ORDER BY id", scan, args...)
+		vs, err := list(ctx, q, what, "SELECT "+cols+" FROM "+table+" WHERE "+orgTerm+" = ? AND id IN ("+inList(len(part))+") ORDER BY id", scan, args...)
 		if err != nil {
 			return nil, err
 		}

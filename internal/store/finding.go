@@ -549,10 +549,12 @@ func (q *queries) ListFindings(ctx context.Context, org int64, f FindingFilter, 
 	}
 	if len(f.VulnIDs) > 0 {
 		// Both branches are indexed: findings (org_id, vuln_id) and the alias
-		// index finding_aliases (org_id, alias).
+		// index finding_aliases (org_id, alias). UNION ALL: IN needs no
+		// deduplication, and UNION made SQLite 3.54 merge the branches in ID
+		// order, reading every finding of the organization.
 		in := inList(len(f.VulnIDs))
 		where = append(where, "id IN (SELECT id FROM findings WHERE org_id = ? AND vuln_id IN ("+in+
-			") UNION SELECT finding_id FROM finding_aliases WHERE org_id = ? AND alias IN ("+in+"))")
+			") UNION ALL SELECT finding_id FROM finding_aliases WHERE org_id = ? AND alias IN ("+in+"))")
 		for range 2 {
 			args = append(args, org)
 			for _, id := range f.VulnIDs {
