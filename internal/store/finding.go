@@ -540,7 +540,14 @@ func (q *queries) ListFindings(ctx context.Context, org int64, f FindingFilter, 
 		}
 	}
 	if f.KEV != nil {
-		where = append(where, "kev = ?")
+		// findings_kev (org_id, kev, id) serves the KEV filter alone; with a
+		// version or product the version index is the narrower one, which
+		// SQLite (no statistics) must be told.
+		kev := "kev = ?"
+		if !q.d.dollar && (f.VersionID != 0 || f.ProductID != 0) {
+			kev = "+kev = ?"
+		}
+		where = append(where, kev)
 		args = append(args, *f.KEV)
 	}
 	if f.Status != "" {
