@@ -190,11 +190,19 @@ const recordWorkers = 4
 // consecutive versions, and appends their events. The open findings of an
 // organization most of whose versions are touched are read at once first.
 func (m *Monitor) record(ctx context.Context, keys []versionKey, byVersion map[versionKey]*versionFindings, perOrg map[int64]map[int64]bool, changedIDs map[string]bool, now time.Time) ([]store.Event, Change, error) {
+	read := time.Now()
 	touchedPerOrg := map[int64]int{}
+	touched := map[int64][]int64{} // org → versions
 	for _, k := range keys {
 		touchedPerOrg[k.org]++
+		touched[k.org] = append(touched[k.org], k.version)
 	}
 	nm := newNames()
+	for org, vs := range touched {
+		if err := nm.prefetch(ctx, m.cfg.Store, org, vs); err != nil {
+			return nil, Change{}, err
+		}
+	}
 	existing := map[int64]map[int64][]store.Finding{} // org → version → open findings
 	for org, n := range touchedPerOrg {
 		if 4*n < len(perOrg[org]) {
@@ -205,10 +213,8 @@ func (m *Monitor) record(ctx context.Context, keys []versionKey, byVersion map[v
 			return nil, Change{}, err
 		}
 		existing[org] = fs
-		if err := nm.prefetch(ctx, m.cfg.Store, org); err != nil {
-			return nil, Change{}, err
-		}
 	}
+	m.log.Debug("re-evaluation: read", "versions", len(keys), "read_ms", time.Since(read).Milliseconds())
 	workers := 1
 	if m.cfg.Store.Dialect() == "postgres" {
 		workers = min(recordWorkers, max(1, len(keys)/50))
@@ -487,38 +493,30 @@ func (nm *names) lookup(ctx context.Context, q store.Queries, org, version int64
 	return o, v, p, nil
 }
 
-// prefetch reads every product and version of an organization.
-func (nm *names) prefetch(ctx context.Context, q store.Queries, org int64) error {
+// prefetch reads the versions (and their products) of org that events will
+// name, in a few queries instead of one per version.
+func (nm *names) prefetch(ctx context.Context, q store.Queries, org int64, versions []int64) error {
+	vs, err := q.GetVersions(ctx, org, versions)
+	if err != nil {
+		return fmt.Errorf("versions of organization %d: %w", org, err)
+	}
+	products := make([]int64, 0, len(vs))
+	for _, v := range vs {
+		products = append(products, v.ProductID)
+	}
+	ps, err := q.GetProducts(ctx, org, products)
+	if err != nil {
+		return fmt.Errorf("products of organization %d: %w", org, err)
+	}
 	nm.mu.Lock()
 	defer nm.mu.Unlock()
-	pp := store.Page{Limit: 1000}
-	for {
-		ps, err := q.ListProducts(ctx, org, pp)
-		if err != nil {
-			return fmt.Errorf("products of organization %d: %w", org, err)
-		}
-		for _, p := range ps {
-			nm.products[p.ID] = p
-			vp := store.Page{Limit: 1000}
-			for {
-				vs, err := q.ListVersions(ctx, org, p.ID, vp)
-				if err != nil {
-					return fmt.Errorf("versions of product %d: %w", p.ID, err)
-				}
-				for _, v := range vs {
-					nm.versions[v.ID] = v
-				}
-				if len(vs) < vp.Limit {
-					break
-				}
-				vp.After = vs[len(vs)-1].ID
-			}
-		}
-		if len(ps) < pp.Limit {
-			return nil
-		}
-		pp.After = ps[len(ps)-1].ID
+	for _, v := range vs {
+		nm.versions[v.ID] = v
 	}
+	for _, p := range ps {
+		nm.products[p.ID] = p
+	}
+	return nil
 }
 
 // versionFindingsOf lists the open findings of a version. Findings with a

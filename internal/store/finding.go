@@ -255,9 +255,10 @@ func (q *queries) upsertBatch(ctx context.Context, org int64, vs []VersionFindin
 }
 
 // currentFindings reads, per version, the findings upsertBatch compares
-// with: every finding of the versions that is not resolved, plus the
-// resolved ones whose keys are in refs (they reopen). Resolved findings of
-// other keys are never read, however many accumulate.
+// with: every finding whose key is in refs (whatever its status: a resolved
+// one reopens), plus the open and triaged findings absence may resolve (all
+// of the version's, or with Only those of the vulnerabilities named).
+// Resolved findings of other keys are never read, however many accumulate.
 func (q *queries) currentFindings(ctx context.Context, org int64, vs []VersionFindings, refs []findingRef) (map[int64]map[findingKey]Finding, error) {
 	out := make(map[int64]map[findingKey]Finding, len(vs))
 	add := func(f Finding) {
@@ -268,19 +269,61 @@ func (q *queries) currentFindings(ctx context.Context, org int64, vs []VersionFi
 		}
 		m[findingKey{f.ComponentID, f.VulnID}] = f
 	}
-	const chunk = 500
-	for start := 0; start < len(vs); start += chunk {
-		part := vs[start:min(start+chunk, len(vs))]
-		args := []any{org}
-		for _, v := range part {
-			args = append(args, v.VersionID)
+	// Versions grouped by their Only list (the monitor gives them all one).
+	type group struct {
+		only     []string
+		versions []int64
+	}
+	var groups []*group
+	byOnly := map[string]*group{}
+	for _, v := range vs {
+		k := strings.Join(v.Only, "\x00")
+		g := byOnly[k]
+		if g == nil {
+			g = &group{only: v.Only}
+			byOnly[k] = g
+			groups = append(groups, g)
 		}
-		fs, err := list(ctx, q, "upsert findings", "SELECT "+findingCols+" FROM findings WHERE org_id = ? AND version_id IN ("+inList(len(part))+") AND status <> '"+StatusResolved+"'", scanFinding, args...)
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range fs {
-			add(f)
+		g.versions = append(g.versions, v.VersionID)
+	}
+	const chunk, onlyChunk = 500, 5000
+	for _, g := range groups {
+		for start := 0; start < len(g.versions); start += chunk {
+			part := g.versions[start:min(start+chunk, len(g.versions))]
+			base := "SELECT " + findingCols + " FROM findings WHERE org_id = ? AND version_id IN (" + inList(len(part)) + ") AND status <> '" + StatusResolved + "'"
+			args := []any{org}
+			for _, v := range part {
+				args = append(args, v)
+			}
+			if len(g.only) == 0 {
+				fs, err := list(ctx, q, "upsert findings", base, scanFinding, args...)
+				if err != nil {
+					return nil, err
+				}
+				for _, f := range fs {
+					add(f)
+				}
+				continue
+			}
+			for os := 0; os < len(g.only); os += onlyChunk {
+				ids := g.only[os:min(os+onlyChunk, len(g.only))]
+				in := inList(len(ids))
+				a := slices.Clip(args)
+				for range 2 {
+					a = append(a, org)
+					for _, id := range ids {
+						a = append(a, id)
+					}
+				}
+				fs, err := list(ctx, q, "upsert findings", base+" AND id IN (SELECT id FROM findings WHERE org_id = ? AND vuln_id IN ("+in+
+					") UNION ALL SELECT finding_id FROM finding_aliases WHERE org_id = ? AND alias IN ("+in+"))", scanFinding, a...)
+				if err != nil {
+					return nil, err
+				}
+				for _, f := range fs {
+					add(f)
+				}
+			}
 		}
 	}
 	if len(refs) == 0 {
@@ -295,8 +338,8 @@ func (q *queries) currentFindings(ctx context.Context, org int64, vs []VersionFi
 			versions[i], comps[i], vulns[i] = r.version, r.component, r.vuln
 		}
 		fs, err = list(ctx, q, "upsert findings", "SELECT "+cols+` FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS k(v, c, u)
-			JOIN findings AS f ON f.org_id = ? AND f.version_id = k.v AND f.component_id = k.c AND f.vuln_id = k.u
-			WHERE f.status = '`+StatusResolved+"'", scanFinding, versions, comps, vulns, org)
+			JOIN findings AS f ON f.org_id = ? AND f.version_id = k.v AND f.component_id = k.c AND f.vuln_id = k.u`,
+			scanFinding, versions, comps, vulns, org)
 	} else {
 		keys := make([][3]any, len(refs))
 		for i, r := range refs {
@@ -309,8 +352,8 @@ func (q *queries) currentFindings(ctx context.Context, org int64, vs []VersionFi
 		// CROSS JOIN keeps the keys the outer loop (SQLite does not reorder
 		// it), so each key is one lookup in the unique index.
 		fs, err = list(ctx, q, "upsert findings", "SELECT "+cols+` FROM json_each(?) AS k
-			CROSS JOIN findings AS f ON f.org_id = ? AND f.version_id = k.value ->> 0 AND f.component_id = k.value ->> 1 AND f.vuln_id = k.value ->> 2
-			WHERE f.status = '`+StatusResolved+"'", scanFinding, string(b), org)
+			CROSS JOIN findings AS f ON f.org_id = ? AND f.version_id = k.value ->> 0 AND f.component_id = k.value ->> 1 AND f.vuln_id = k.value ->> 2`,
+			scanFinding, string(b), org)
 	}
 	if err != nil {
 		return nil, err

@@ -353,6 +353,12 @@ type Queries interface {
 type VersionFindings struct {
 	VersionID int64
 	Findings  []Finding
+	// Only, when not empty, narrows what absence means: only open findings
+	// of the version whose vulnerability ID or one of whose aliases is in
+	// Only are resolved when missing from Findings; the version's other
+	// findings are left exactly as they are (LastSeen included). Findings
+	// are recorded as usual whatever their ID.
+	Only []string
 }
 
 // FindingChanges is what UpsertFindings did.

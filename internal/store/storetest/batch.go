@@ -170,6 +170,30 @@ func testUpsertBatch(t *testing.T, s store.Store) {
 		t.Errorf("UpsertFindingsBatch with a foreign component: err %v, want ErrNotFound", err)
 	}
 	same(t, "rolled back", must(ids(s.ListFindings(c, a.org.ID, store.FindingFilter{Status: store.StatusOpen}, store.Page{})))(t), before)
+	// Only: absence resolves only the findings of the vulnerabilities named
+	// (by ID or alias); the others keep their state and LastSeen.
+	z := mk("z")
+	base := must(s.UpsertFindings(c, a.org.ID, z.v.ID, []store.Finding{
+		{ComponentID: z.comps[0].ID, VulnID: "CVE-A", Severity: "high"},
+		{ComponentID: z.comps[1].ID, VulnID: "CVE-B", Severity: "low"},
+		{ComponentID: z.comps[2].ID, VulnID: "CVE-C", Aliases: []string{"GHSA-C"}, Severity: "low"},
+		{ComponentID: z.comps[2].ID, VulnID: "CVE-D", Severity: "low"},
+	}, at(200)))(t)
+	res := must(s.UpsertFindingsBatch(c, a.org.ID, []store.VersionFindings{{VersionID: z.v.ID, Only: []string{"CVE-B", "GHSA-C", "CVE-D"},
+		Findings: []store.Finding{
+			{ComponentID: z.comps[2].ID, VulnID: "CVE-D", Severity: "critical"},
+			{ComponentID: z.comps[0].ID, VulnID: "CVE-E", Severity: "medium"},
+		}}}, at(210)))(t)[z.v.ID]
+	same(t, "Only: resolved", shape(res.Resolved), []string{"CVE-B/low/resolved", "CVE-C/low/resolved"})
+	same(t, "Only: changed", shape(res.Changed), []string{"CVE-D/critical/open"})
+	same(t, "Only: new", shape(res.New), []string{"CVE-E/medium/open"})
+	after := must(s.ListFindings(c, a.org.ID, store.FindingFilter{VersionID: z.v.ID}, store.Page{}))(t)
+	same(t, "Only: stored", shape(after), []string{"CVE-A/high/open", "CVE-B/low/resolved", "CVE-C/low/resolved", "CVE-D/critical/open", "CVE-E/medium/open"})
+	if !after[0].LastSeen.Equal(base.New[0].LastSeen) {
+		t.Errorf("Only: a finding outside Only was touched: LastSeen %v, want %v", after[0].LastSeen, base.New[0].LastSeen)
+	}
+	// Only never reaches another organization's findings of the same IDs.
+	same(t, "Only: org b", shape(must(s.ListFindings(c, b.org.ID, store.FindingFilter{}, store.Page{}))(t)), []string{"CVE-2024-0001/high/open"})
 	// Empty batch.
 	if got := must(s.UpsertFindingsBatch(c, a.org.ID, nil, at(100)))(t); len(got) != 0 {
 		t.Errorf("empty batch: %v", got)
