@@ -352,3 +352,40 @@ func TestMerge(t *testing.T) {
 		t.Errorf("merged KEV %+v", k)
 	}
 }
+
+// TestDeletedVersion: a version deleted after its SBOM was imported —
+// forgotten by this process, or deleted through another process that shares
+// the database — does not break the next knowledge-base change.
+func TestDeletedVersion(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, forget := range []bool{true, false} {
+		t.Run(fmt.Sprintf("forget=%v", forget), func(t *testing.T) {
+			e := setup(t)
+			if _, err := e.mon.ReplaceKB(ctx, kbOf(adv("GHSA-old", "left-pad", "9.9.9", t0)), nil); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range []store.Version{e.verA, e.verA2} {
+				if _, err := e.mon.ImportSBOM(ctx, e.orgA.ID, v.ID, "a", sbomJSON([2]string{"lodash", "4.17.20"})); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := e.st.DeleteVersion(ctx, e.orgA.ID, e.verA.ID); err != nil {
+				t.Fatal(err)
+			}
+			if forget {
+				e.mon.ForgetVersions(func(o, v int64) bool { return v != e.verA.ID })
+			}
+			ch, err := e.mon.ReplaceKB(ctx, kbOf(adv("GHSA-old", "left-pad", "9.9.9", t0), adv("GHSA-l", "lodash", "4.17.21", t0)), nil)
+			if err != nil {
+				t.Fatalf("KB change after a version was deleted: %v", err)
+			}
+			if ch.New != 1 {
+				t.Errorf("change %+v: want the one remaining version's new finding", ch)
+			}
+			if fs := e.findings(t, e.orgA.ID, store.StatusOpen); len(fs) != 1 || fs[0].VersionID != e.verA2.ID {
+				t.Errorf("open findings %+v: want one, of the remaining version", fs)
+			}
+		})
+	}
+}

@@ -467,23 +467,36 @@ func (s *Server) deleteProduct(w http.ResponseWriter, r *http.Request, p princip
 	if err != nil {
 		return err
 	}
+	// The product's versions, to drop from the portfolio once deleted.
+	gone := map[int64]bool{}
+	pg := store.Page{Limit: 1000}
+	for {
+		vs, err := s.cfg.Store.ListVersions(r.Context(), p.org, id, pg)
+		if err != nil {
+			return err
+		}
+		for _, v := range vs {
+			gone[v.ID] = true
+		}
+		if len(vs) < pg.Limit {
+			break
+		}
+		pg.After = vs[len(vs)-1].ID
+	}
 	if err := s.cfg.Store.DeleteProduct(r.Context(), p.org, id); err != nil {
 		return err
 	}
-	s.forgetDeleted(r, p.org)
+	s.forget(p.org, gone)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-// forgetDeleted drops the portfolio entries of versions that no longer exist.
-func (s *Server) forgetDeleted(r *http.Request, org int64) {
-	s.cfg.Monitor.ForgetVersions(func(o, v int64) bool {
-		if o != org {
-			return true
-		}
-		_, err := s.cfg.Store.GetVersion(r.Context(), o, v)
-		return !errors.Is(err, store.ErrNotFound)
-	})
+// forget drops the portfolio entries of deleted versions.
+func (s *Server) forget(org int64, versions map[int64]bool) {
+	if len(versions) == 0 {
+		return
+	}
+	s.cfg.Monitor.ForgetVersions(func(o, v int64) bool { return o != org || !versions[v] })
 }
 
 type versionCreate struct {
@@ -624,7 +637,7 @@ func (s *Server) deleteVersion(w http.ResponseWriter, r *http.Request, p princip
 	if err := s.cfg.Store.DeleteVersion(r.Context(), p.org, id); err != nil {
 		return err
 	}
-	s.forgetDeleted(r, p.org)
+	s.forget(p.org, map[int64]bool{id: true})
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
