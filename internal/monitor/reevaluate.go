@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -112,13 +113,8 @@ func (m *Monitor) reevaluate(ctx context.Context, oldIx, newIx *match.Index, ids
 
 	m.pfMu.Lock()
 	owners := make(map[int64]versionKey, len(m.owners))
-	perOrg := map[int64]map[int64]bool{} // org → its versions in the portfolio
 	for id, k := range m.owners {
 		owners[id] = k
-		if perOrg[k.org] == nil {
-			perOrg[k.org] = map[int64]bool{}
-		}
-		perOrg[k.org][k.version] = true
 	}
 	m.pfMu.Unlock()
 	byVersion := map[versionKey]*versionFindings{}
@@ -165,7 +161,7 @@ func (m *Monitor) reevaluate(ctx context.Context, oldIx, newIx *match.Index, ids
 	})
 	now := m.cfg.Now()
 	m.recMu.Lock()
-	events, counts, err := m.record(ctx, keys, byVersion, perOrg, changedIDs, now)
+	events, counts, err := m.record(ctx, keys, byVersion, changedIDs, now)
 	m.recMu.Unlock()
 	if err != nil {
 		return err
@@ -187,14 +183,15 @@ const recordWorkers = 4
 
 // record records the findings of the versions keys (sorted by organization)
 // in one transaction, or on PostgreSQL in recordWorkers transactions of
-// consecutive versions, and appends their events. The open findings of an
-// organization most of whose versions are touched are read at once first.
-func (m *Monitor) record(ctx context.Context, keys []versionKey, byVersion map[versionKey]*versionFindings, perOrg map[int64]map[int64]bool, changedIDs map[string]bool, now time.Time) ([]store.Event, Change, error) {
+// consecutive versions, and appends their events. It first reads, per
+// organization, the names of the versions and the open findings of the
+// changed vulnerabilities (indexed reads); each version is then recorded
+// with UpsertFindingsBatch limited to those vulnerabilities (Only), so its
+// other findings are neither read again nor rewritten.
+func (m *Monitor) record(ctx context.Context, keys []versionKey, byVersion map[versionKey]*versionFindings, changedIDs map[string]bool, now time.Time) ([]store.Event, Change, error) {
 	read := time.Now()
-	touchedPerOrg := map[int64]int{}
 	touched := map[int64][]int64{} // org → versions
 	for _, k := range keys {
-		touchedPerOrg[k.org]++
 		touched[k.org] = append(touched[k.org], k.version)
 	}
 	nm := newNames()
@@ -203,12 +200,12 @@ func (m *Monitor) record(ctx context.Context, keys []versionKey, byVersion map[v
 			return nil, Change{}, err
 		}
 	}
-	existing := map[int64]map[int64][]store.Finding{} // org → version → open findings
-	for org, n := range touchedPerOrg {
-		if 4*n < len(perOrg[org]) {
-			continue // few versions: read them one by one
-		}
-		fs, err := orgFindings(ctx, m.cfg.Store, org)
+	// The open findings of the changed vulnerabilities (by ID or alias, as
+	// the store indexes them): the rest of each version is left alone.
+	only := slices.Sorted(maps.Keys(changedIDs))
+	existing := map[int64]map[int64][]store.Finding{} // org → version → open findings of changed vulnerabilities
+	for org := range touched {
+		fs, err := changedFindings(ctx, m.cfg.Store, org, only)
 		if err != nil {
 			return nil, Change{}, err
 		}
@@ -271,19 +268,12 @@ func (m *Monitor) record(ctx context.Context, keys []versionKey, byVersion map[v
 							return err
 						}
 					}
-					fs, ok := existing[k.org][k.version], existing[k.org] != nil
-					if !ok {
-						var err error
-						if fs, err = versionFindingsOf(ctx, q, k); err != nil {
-							return err
-						}
-					}
-					list, skip := changedList(byVersion[k], fs, changedIDs)
+					list, skip := changedList(byVersion[k], existing[k.org][k.version], changedIDs)
 					if skip {
 						continue
 					}
 					pending = append(pending, k)
-					batch = append(batch, store.VersionFindings{VersionID: k.version, Findings: list})
+					batch = append(batch, store.VersionFindings{VersionID: k.version, Findings: list, Only: only})
 				}
 				if err := flush(); err != nil {
 					return err
@@ -430,23 +420,34 @@ func findingData(group []*vuln.Advisory, kb *vuln.KB) string {
 	return string(b)
 }
 
-// orgFindings lists the open findings of an organization, by version.
-func orgFindings(ctx context.Context, q store.Queries, org int64) (map[int64][]store.Finding, error) {
+// changedFindings reads the open findings of org whose vulnerability ID or
+// an alias is in ids, by version (an indexed read, a few thousand IDs per
+// query).
+func changedFindings(ctx context.Context, q store.Queries, org int64, ids []string) (map[int64][]store.Finding, error) {
 	out := map[int64][]store.Finding{}
-	p := store.Page{Limit: 1000}
-	for {
-		fs, err := q.ListFindings(ctx, org, store.FindingFilter{Status: store.StatusOpen}, p)
-		if err != nil {
-			return nil, fmt.Errorf("findings of organization %d: %w", org, err)
+	seen := map[int64]bool{}
+	const chunk = 2000
+	for start := 0; start < len(ids); start += chunk {
+		f := store.FindingFilter{Status: store.StatusOpen, VulnIDs: ids[start:min(start+chunk, len(ids))]}
+		p := store.Page{Limit: 1000}
+		for {
+			fs, err := q.ListFindings(ctx, org, f, p)
+			if err != nil {
+				return nil, fmt.Errorf("findings of organization %d: %w", org, err)
+			}
+			for _, f := range fs {
+				if !seen[f.ID] {
+					seen[f.ID] = true
+					out[f.VersionID] = append(out[f.VersionID], f)
+				}
+			}
+			if len(fs) < p.Limit {
+				break
+			}
+			p.After = fs[len(fs)-1].ID
 		}
-		for _, f := range fs {
-			out[f.VersionID] = append(out[f.VersionID], f)
-		}
-		if len(fs) < p.Limit {
-			return out, nil
-		}
-		p.After = fs[len(fs)-1].ID
 	}
+	return out, nil
 }
 
 // names caches the organizations, versions and products finding events
@@ -517,22 +518,4 @@ func (nm *names) prefetch(ctx context.Context, q store.Queries, org int64, versi
 		nm.products[p.ID] = p
 	}
 	return nil
-}
-
-// versionFindingsOf lists the open findings of a version. Findings with a
-// triage status need not be listed: UpsertFindings keeps them when absent.
-func versionFindingsOf(ctx context.Context, q store.Queries, k versionKey) ([]store.Finding, error) {
-	var all []store.Finding
-	p := store.Page{Limit: 1000}
-	for {
-		fs, err := q.ListFindings(ctx, k.org, store.FindingFilter{VersionID: k.version, Status: store.StatusOpen}, p)
-		if err != nil {
-			return nil, fmt.Errorf("findings of version %d: %w", k.version, err)
-		}
-		all = append(all, fs...)
-		if len(fs) < p.Limit {
-			return all, nil
-		}
-		p.After = fs[len(fs)-1].ID
-	}
 }

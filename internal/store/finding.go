@@ -273,6 +273,7 @@ func (q *queries) currentFindings(ctx context.Context, org int64, vs []VersionFi
 	type group struct {
 		only     []string
 		versions []int64
+		ids      []int64 // the findings of only
 	}
 	var groups []*group
 	byOnly := map[string]*group{}
@@ -286,8 +287,17 @@ func (q *queries) currentFindings(ctx context.Context, org int64, vs []VersionFi
 		}
 		g.versions = append(g.versions, v.VersionID)
 	}
-	const chunk, onlyChunk = 500, 5000
+	const chunk = 500
 	for _, g := range groups {
+		if len(g.only) > 0 {
+			var err error
+			if g.ids, err = q.vulnFindingIDs(ctx, org, g.only); err != nil {
+				return nil, err
+			}
+			if len(g.ids) == 0 {
+				continue
+			}
+		}
 		for start := 0; start < len(g.versions); start += chunk {
 			part := g.versions[start:min(start+chunk, len(g.versions))]
 			base := "SELECT " + findingCols + " FROM findings WHERE org_id = ? AND version_id IN (" + inList(len(part)) + ") AND status <> '" + StatusResolved + "'"
@@ -305,24 +315,16 @@ func (q *queries) currentFindings(ctx context.Context, org int64, vs []VersionFi
 				}
 				continue
 			}
-			for os := 0; os < len(g.only); os += onlyChunk {
-				ids := g.only[os:min(os+onlyChunk, len(g.only))]
-				in := inList(len(ids))
-				a := slices.Clip(args)
-				for range 2 {
-					a = append(a, org)
-					for _, id := range ids {
-						a = append(a, id)
-					}
-				}
-				fs, err := list(ctx, q, "upsert findings", base+" AND id IN (SELECT id FROM findings WHERE org_id = ? AND vuln_id IN ("+in+
-					") UNION ALL SELECT finding_id FROM finding_aliases WHERE org_id = ? AND alias IN ("+in+"))", scanFinding, a...)
-				if err != nil {
-					return nil, err
-				}
-				for _, f := range fs {
-					add(f)
-				}
+			term, arg, err := q.idSet(g.ids)
+			if err != nil {
+				return nil, err
+			}
+			fs, err := list(ctx, q, "upsert findings", base+" AND "+term, scanFinding, append(args, arg)...)
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range fs {
+				add(f)
 			}
 		}
 	}
@@ -598,19 +600,24 @@ func (q *queries) ListFindings(ctx context.Context, org int64, f FindingFilter, 
 		args = append(args, f.Status)
 	}
 	if len(f.VulnIDs) > 0 {
-		// Both branches are indexed: findings (org_id, vuln_id) and the alias
-		// index finding_aliases (org_id, alias). UNION ALL: IN needs no
-		// deduplication, and UNION made SQLite 3.54 merge the branches in ID
-		// order, reading every finding of the organization.
-		in := inList(len(f.VulnIDs))
-		where = append(where, "id IN (SELECT id FROM findings WHERE org_id = ? AND vuln_id IN ("+in+
-			") UNION ALL SELECT finding_id FROM finding_aliases WHERE org_id = ? AND alias IN ("+in+"))")
-		for range 2 {
-			args = append(args, org)
-			for _, id := range f.VulnIDs {
-				args = append(args, id)
-			}
+		// The findings of the IDs first (both branches indexed: findings
+		// (org_id, vuln_id) and finding_aliases (org_id, alias)), then the
+		// page among them. As one statement with a subquery the planners
+		// went astray: SQLite 3.54 merged the branches in ID order and
+		// PostgreSQL, with many IDs, re-ran the subquery per finding.
+		ids, err := q.vulnFindingIDs(ctx, org, f.VulnIDs)
+		if err != nil {
+			return nil, err
 		}
+		if len(ids) == 0 {
+			return []Finding{}, nil
+		}
+		term, arg, err := q.idSet(ids)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, term)
+		args = append(args, arg)
 	}
 	where = append(where, "id > ?")
 	args = append(args, p.after(), p.limit())
@@ -645,4 +652,47 @@ func (q *queries) SetFindingStatus(ctx context.Context, org, id int64, status st
 		return err
 	})
 	return out, err
+}
+
+// vulnFindingIDs returns the IDs of the findings of org whose vulnerability
+// ID or one of whose aliases is in ids (both indexed), 5,000 IDs a query.
+func (q *queries) vulnFindingIDs(ctx context.Context, org int64, ids []string) ([]int64, error) {
+	var out []int64
+	const chunk = 5000
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		in := inList(len(part))
+		args := make([]any, 0, 2*len(part)+2)
+		for range 2 {
+			args = append(args, org)
+			for _, id := range part {
+				args = append(args, id)
+			}
+		}
+		got, err := list(ctx, q, "findings by vulnerability", "SELECT id FROM findings WHERE org_id = ? AND vuln_id IN ("+in+
+			") UNION SELECT finding_id FROM finding_aliases WHERE org_id = ? AND alias IN ("+in+")", func(s scanner) (int64, error) {
+			var id int64
+			return id, s.Scan(&id)
+		}, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// idSet is a condition "the finding's id is one of ids" with its one
+// argument: an array on PostgreSQL, a JSON array on SQLite (whose plan then
+// looks each up by primary key).
+func (q *queries) idSet(ids []int64) (string, any, error) {
+	if q.d.dollar {
+		return "id = ANY(?::bigint[])", ids, nil
+	}
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return "", nil, wrap("findings by ID", err)
+	}
+	return "id IN (SELECT value FROM json_each(?))", string(b), nil
 }
