@@ -389,3 +389,46 @@ func TestDeletedVersion(t *testing.T) {
 		})
 	}
 }
+
+// TestReconcile: a second process on the same database learns of SBOMs the
+// first stored, and forgets those whose version was deleted, reading only
+// what changed.
+func TestReconcile(t *testing.T) {
+	ctx := context.Background()
+	e := setup(t)
+	st2, err := store.Open(ctx, e.dbPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	m2 := monitor.New(monitor.Config{Store: st2, Shared: true})
+	if err := m2.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check := func(wantAdded, wantRemoved int) {
+		t.Helper()
+		a, r, err := m2.Reconcile(ctx)
+		if err != nil || a != wantAdded || r != wantRemoved {
+			t.Fatalf("Reconcile = %d added, %d removed, %v; want %d, %d", a, r, err, wantAdded, wantRemoved)
+		}
+	}
+	check(0, 0)
+	for _, v := range []store.Version{e.verA, e.verA2} {
+		if _, err := e.mon.ImportSBOM(ctx, e.orgA.ID, v.ID, "a", sbomJSON([2]string{"lodash", "4.17.20"})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(2, 0)
+	check(0, 0)
+	if err := e.st.DeleteVersion(ctx, e.orgA.ID, e.verA.ID); err != nil {
+		t.Fatal(err)
+	}
+	check(0, 1)
+	// The reconciled portfolio is used: a KB change in the second process
+	// re-evaluates the SBOM it never imported.
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ch, err := m2.ReplaceKB(ctx, kbOf(adv("GHSA-l", "lodash", "4.17.21", t0)), nil)
+	if err != nil || ch.New != 1 {
+		t.Fatalf("change in the second process: %+v, %v; want 1 new finding", ch, err)
+	}
+}
