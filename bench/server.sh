@@ -4,7 +4,7 @@
 #      (total time, per-SBOM median and p99), then import a 1,000-component SBOM
 #      10 times (median);
 #   2. drive the API with GETs at 200 requests/s for 10 s, open loop (p50/p99/max,
-#      per route): findings (three filters), products, components;
+#      per route): findings (three filters), products, components, vulnerabilities/{id};
 #   3. change 1,000 advisories, of which 100 move their ranges (the others change
 #      only their modified time), and time the re-evaluation, median of 3 rounds;
 #   then, on the same database (-reuse):
@@ -47,7 +47,7 @@ for backend in $backends; do
     exit 2
     ;;
   esac
-  "$tmp/serverbench" -db "$dsn" -moved 100 -routes findings,findings-filter,findings-version,products,components \
+  "$tmp/serverbench" -db "$dsn" -moved 100 -routes findings,findings-filter,findings-version,products,components,vulnerability \
     -json "$tmp/$backend-1.json" "$@"
   echo "-- $backend, same database: GET /vulnerabilities/{id} at 20/s; 1,000 changed advisories, all moving"
   "$tmp/serverbench" -db "$dsn" -reuse -imports 0 -routes vulnerability -rate 20 \
