@@ -2,12 +2,7 @@ package monitor_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -15,8 +10,8 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", to create test databases
 
 	"medvigil/internal/monitor"
-	"medvigil/internal/realdata"
 	"medvigil/internal/store"
+	"medvigil/internal/store/storetest"
 	"medvigil/internal/vuln"
 )
 
@@ -30,33 +25,7 @@ func advRange(id, pkg, introduced, fixed string, modified time.Time, aliases ...
 // test is skipped without it, and fails under CI=true) and returns its URL.
 func freshPostgres(t *testing.T) string {
 	t.Helper()
-	admin := os.Getenv("MEDVIGIL_TEST_POSTGRES")
-	if admin == "" {
-		realdata.Missing(t, "MEDVIGIL_TEST_POSTGRES (a PostgreSQL URL allowed to CREATE DATABASE)")
-	}
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatalf("MEDVIGIL_TEST_POSTGRES: %v", err)
-	}
-	db, err := sql.Open("pgx", admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "medvigil_monitor_" + hex.EncodeToString(b[:])
-	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
-		db.Close()
-		t.Fatalf("create database: %v", err)
-	}
-	t.Cleanup(func() {
-		defer db.Close()
-		if _, err := db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	u.Path = "/" + name
-	return u.String()
+	return storetest.FreshPostgres(t)
 }
 
 // TestReevaluationEqualsFullRescan changes the knowledge base in every way
