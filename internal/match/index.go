@@ -213,35 +213,10 @@ func NewQuery(c *sbom.Component) Query { return newQuery(c, nil) }
 // off, and the parsed versions when no OSV package of that name is
 // indexed (most components of most SBOMs).
 func newQuery(c *sbom.Component, ix *Index) Query {
-	q := Query{Component: ComponentRef{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL, CPEs: c.CPEs}, group: c.Group}
-	for _, s := range c.CPEs {
-		if n, err := cpe.Parse(s); err == nil {
-			q.cpes = append(q.cpes, n)
-		}
+	q := prepareQuery(c, ix == nil || ix.candidates && ix.cpes.Len() > 0)
+	if q.hasPkg && (ix == nil || ix.byPkg[q.key] != nil) {
+		q.parseVersions()
 	}
-	switch {
-	case !c.Supplier.IsZero():
-		q.supplier = c.Supplier.Name
-	case !c.Manufacturer.IsZero():
-		q.supplier = c.Manufacturer.Name
-	}
-	if len(q.cpes) == 0 && c.Name != "" && c.Version != "" && (ix == nil || ix.candidates && ix.cpes.Len() > 0) {
-		q.candidates = cpe.Candidates(c.Name, c.Version, c.Group, c.PURL)
-	}
-	p, ok := PackageOf(c.PURL)
-	if !ok {
-		return q
-	}
-	if p.Version == "" {
-		p.Version = c.Version
-	}
-	q.pkg, q.hasPkg = p, true
-	base := baseEcosystem(p.Ecosystem)
-	q.key = pkgKey{base, nameKey(base, p.Name)}
-	if ix != nil && ix.byPkg[q.key] == nil {
-		return q
-	}
-	q.parseVersions()
 	return q
 }
 
