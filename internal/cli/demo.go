@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -49,7 +50,12 @@ func seedDemo(ctx context.Context, st store.Store, mon *monitor.Monitor, log *sl
 	if err := demo.LoadKB(ctx, kb); err != nil {
 		return nil, fmt.Errorf("demo knowledge base: %w", err)
 	}
-	if _, err := mon.ReplaceKB(ctx, monitor.Merge(mon.Index().KB(), kb), []byte(`{"demo":"DEMO- advisories shipped with medvigil (fictional)"}`)); err != nil {
+	meta, err := json.Marshal(monitor.SourcesMeta{Kind: "demo", Time: time.Now().UTC(), Feeds: mon.Feeds(),
+		Notes: map[string]any{"demo": "DEMO- advisories shipped with medvigil (fictional)"}})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := mon.ReplaceKB(ctx, monitor.Merge(mon.Index().KB(), kb), meta); err != nil {
 		return nil, err
 	}
 	now := time.Now().UTC()

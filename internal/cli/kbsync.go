@@ -147,9 +147,8 @@ func (a *app) importMirror(ctx context.Context, db, dir string, res kbsync.Resul
 	if err := mon.Start(ctx); err != nil {
 		return err
 	}
-	meta, _ := json.Marshal(res)
 	prog := newProgress(a.stderr, "importing", 0)
-	ch, err := importPaths(ctx, mon, []string{dir}, false, meta, a.log, func(done, total int, file string) {
+	ch, err := importPaths(ctx, mon, []string{dir}, false, syncMeta(mon, res), a.log, func(done, total int, file string) {
 		prog.total = total
 		prog.step(done, file)
 	})

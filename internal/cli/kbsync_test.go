@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"medvigil/internal/monitor"
 	"medvigil/internal/realdata"
 	"medvigil/internal/store"
 )
@@ -30,6 +33,10 @@ func TestKBSyncImports(t *testing.T) {
 	}
 	var full, notModified atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/missing.json" {
+			http.NotFound(w, r)
+			return
+		}
 		body := kev
 		if strings.HasSuffix(r.URL.Path, ".csv") {
 			body = epss
@@ -76,5 +83,60 @@ func TestKBSyncImports(t *testing.T) {
 	stderr.Reset()
 	if code := Run(context.Background(), append(args, "--import=false"), strings.NewReader(""), &stdout, &stderr); code != 0 || strings.Contains(stderr.String(), "imported into") {
 		t.Errorf("--import=false: exit %d, stderr:\n%s", code, stderr.String())
+	}
+	feedsOf := func() map[string]monitor.FeedStatus {
+		t.Helper()
+		st, err := store.Open(context.Background(), db, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		k, err := st.LatestKB(context.Background(), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var meta monitor.SourcesMeta
+		if err := json.Unmarshal(k.Sources, &meta); err != nil {
+			t.Fatalf("sources %s: %v", k.Sources, err)
+		}
+		out := map[string]monitor.FeedStatus{}
+		for _, f := range meta.Feeds {
+			out[f.Source] = f
+		}
+		return out
+	}
+	before := feedsOf()
+	if before["kev"].LastSuccess.IsZero() || before["epss"].LastSuccess.IsZero() || before["kev"].Error != "" {
+		t.Fatalf("feeds after good syncs: %+v", before)
+	}
+	// A failing KEV source: the sync exits 2, the mirror is still imported,
+	// and KEV keeps its last success with the error recorded.
+	bad := []string{"kb", "sync", "--source", "kev,epss", "--dir", filepath.Join(dir, "feeds"), "--db", db,
+		"--kev-url", srv.URL + "/missing.json", "--epss-url", srv.URL + "/epss.csv"}
+	stderr.Reset()
+	if code := Run(context.Background(), bad, strings.NewReader(""), &stdout, &stderr); code != ExitError || !strings.Contains(stderr.String(), "imported into") {
+		t.Fatalf("failing kev: exit %d, stderr:\n%s", code, stderr.String())
+	}
+	after := feedsOf()
+	if k := after["kev"]; k.Error == "" || !k.LastSuccess.Equal(before["kev"].LastSuccess) || !k.LastAttempt.After(before["kev"].LastAttempt) {
+		t.Errorf("kev after a failed sync: %+v (before %+v)", k, before["kev"])
+	}
+	if e := after["epss"]; e.Error != "" || !e.LastSuccess.After(before["epss"].LastSuccess) {
+		t.Errorf("epss after a good sync: %+v", e)
+	}
+	// The server reports the feeds' ages and failures.
+	base, stop := startServe(t, "--db", db, "--data", dir)
+	defer stop()
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`medvigil_feed_age_seconds{source="kev"}`, `medvigil_feed_age_seconds{source="epss"}`,
+		`medvigil_feed_last_sync_failed{source="kev"} 1`, `medvigil_feed_last_sync_failed{source="epss"} 0`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 }

@@ -279,14 +279,31 @@ func syncAndImport(ctx context.Context, mon *monitor.Monitor, o serveOptions, lo
 	if _, err := mon.Refresh(ctx); err != nil {
 		return err
 	}
-	meta, _ := json.Marshal(res)
-	_, err = importPaths(ctx, mon, []string{dir}, false, meta, log, nil)
+	_, err = importPaths(ctx, mon, []string{dir}, false, syncMeta(mon, res), log, nil)
 	return err
+}
+
+// syncMeta records a sync in the snapshot's sources: each feed's result, its
+// last success carried forward from the loaded knowledge base when it failed.
+func syncMeta(mon *monitor.Monitor, res kbsync.Result) *monitor.SourcesMeta {
+	now := time.Now().UTC()
+	var feeds []monitor.FeedStatus
+	for _, r := range res.Sources {
+		f := monitor.FeedStatus{Source: string(r.Source), LastAttempt: now, Fetched: r.Fetched, NotModified: r.NotModified,
+			Files: r.FilesWritten, Warnings: len(r.Warnings)}
+		if r.Err != nil {
+			f.Error = r.Err.Error()
+		} else {
+			f.LastSuccess = now
+		}
+		feeds = append(feeds, f)
+	}
+	return &monitor.SourcesMeta{Kind: "sync", Time: now, Feeds: monitor.MergeFeeds(mon.Feeds(), feeds)}
 }
 
 // importPaths loads knowledge-base files and makes them the knowledge base
 // (merged into the current one unless replace), re-evaluating what changed.
-func importPaths(ctx context.Context, mon *monitor.Monitor, paths []string, replace bool, meta json.RawMessage, log *slog.Logger, progress feeds.Progress) (monitor.Change, error) {
+func importPaths(ctx context.Context, mon *monitor.Monitor, paths []string, replace bool, meta *monitor.SourcesMeta, log *slog.Logger, progress feeds.Progress) (monitor.Change, error) {
 	fresh := vuln.NewKB()
 	warnings := 0
 	_, st, err := feeds.Load(ctx, fresh, paths, func(e *input.Error) {
@@ -301,10 +318,17 @@ func importPaths(ctx context.Context, mon *monitor.Monitor, paths []string, repl
 		kb = monitor.Merge(mon.Index().KB(), fresh)
 	}
 	if meta == nil {
-		meta, _ = json.Marshal(map[string]any{"import": paths, "files": st.Files, "skipped": st.Skipped, "warnings": warnings,
-			"records": st.Records, "imported": time.Now().UTC()})
+		// A manual import keeps the feeds' states of the loaded knowledge
+		// base: their ages are still those of their last sync.
+		meta = &monitor.SourcesMeta{Kind: "import", Time: time.Now().UTC(), Feeds: mon.Feeds(),
+			Notes: map[string]any{"warnings": warnings, "records": st.Records}}
 	}
-	return mon.ReplaceKB(ctx, kb, meta)
+	meta.Paths, meta.Files, meta.Skip = paths, st.Files, st.Skipped
+	raw, err := json.Marshal(meta)
+	if err != nil {
+		return monitor.Change{}, fmt.Errorf("sources: %w", err)
+	}
+	return mon.ReplaceKB(ctx, kb, raw)
 }
 
 // ---- kb import ----

@@ -38,6 +38,7 @@ func newMetrics(reg *prometheus.Registry, m *monitor.Monitor) (*metrics, error) 
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "medvigil_kb_kev", Help: "KEV marks in the loaded knowledge base."},
 			func() float64 { return float64(m.Status().KEV) }),
 	}
+	cs = append(cs, feedCollector{m})
 	// The Go and process collectors belong on a registry only once; a caller
 	// that shares the registry with an Observer registers them here too.
 	for _, c := range cs {
@@ -111,4 +112,35 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, r, status, map[string]any{"ready": ok, "checks": checks})
+}
+
+// feedCollector reports each upstream feed's age (time since its last
+// successful sync) and whether its last sync failed, from the loaded
+// knowledge base's record of its feeds.
+type feedCollector struct{ m *monitor.Monitor }
+
+var (
+	feedAgeDesc = prometheus.NewDesc("medvigil_feed_age_seconds",
+		"Time since the feed last synced successfully (kb sync or the scheduled sync).", []string{"source"}, nil)
+	feedFailedDesc = prometheus.NewDesc("medvigil_feed_last_sync_failed",
+		"1 when the feed's last sync attempt failed, else 0.", []string{"source"}, nil)
+)
+
+func (c feedCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- feedAgeDesc
+	ch <- feedFailedDesc
+}
+
+func (c feedCollector) Collect(ch chan<- prometheus.Metric) {
+	now := time.Now()
+	for _, f := range c.m.Feeds() {
+		if !f.LastSuccess.IsZero() {
+			ch <- prometheus.MustNewConstMetric(feedAgeDesc, prometheus.GaugeValue, now.Sub(f.LastSuccess).Seconds(), f.Source)
+		}
+		failed := 0.0
+		if f.Error != "" {
+			failed = 1
+		}
+		ch <- prometheus.MustNewConstMetric(feedFailedDesc, prometheus.GaugeValue, failed, f.Source)
+	}
 }
