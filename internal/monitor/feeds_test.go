@@ -23,8 +23,8 @@ func TestMergeFeeds(t *testing.T) {
 		{Source: "epss", LastAttempt: t2, Error: "epss: 404"},
 	}
 	want := []monitor.FeedStatus{
-		{Source: "csaf", LastSuccess: t1, LastAttempt: t1},                  // not synced this time: unchanged
-		{Source: "epss", LastAttempt: t2, Error: "epss: 404"},               // never succeeded
+		{Source: "csaf", LastSuccess: t1, LastAttempt: t1},                   // not synced this time: unchanged
+		{Source: "epss", LastAttempt: t2, Error: "epss: 404"},                // never succeeded
 		{Source: "kev", LastSuccess: t1, LastAttempt: t2, Error: "kev: 503"}, // failed: keeps its last success
 		{Source: "osv", LastSuccess: t2, LastAttempt: t2, Fetched: 3},
 	}
