@@ -426,7 +426,9 @@ func findingData(group []*vuln.Advisory, kb *vuln.KB) string {
 func changedFindings(ctx context.Context, q store.Queries, org int64, ids []string) (map[int64][]store.Finding, error) {
 	out := map[int64][]store.Finding{}
 	seen := map[int64]bool{}
-	const chunk = 2000
+	// A chunk of IDs whose findings fit in a few pages: ListFindings collects
+	// the matching IDs again for every page.
+	const chunk = 100
 	for start := 0; start < len(ids); start += chunk {
 		f := store.FindingFilter{Status: store.StatusOpen, VulnIDs: ids[start:min(start+chunk, len(ids))]}
 		p := store.Page{Limit: 1000}
