@@ -92,6 +92,36 @@ func (m *Monitor) reevaluate(ctx context.Context, oldIx, newIx *match.Index, ids
 			}
 		}
 	}
+	// While Affected evaluates, read the open findings of the changed
+	// vulnerabilities of every organization holding SBOMs (indexed reads,
+	// on the database's side of the machine). Imports wait from here to the
+	// end of the recording, so what is read stays what is stored.
+	m.recMu.Lock()
+	defer m.recMu.Unlock()
+	only := slices.Sorted(maps.Keys(changedIDs))
+	type preRead struct {
+		existing map[int64]map[int64][]store.Finding
+		err      error
+	}
+	pre := make(chan preRead, 1)
+	go func() {
+		m.pfMu.Lock()
+		orgs := map[int64]bool{}
+		for _, k := range m.owners {
+			orgs[k.org] = true
+		}
+		m.pfMu.Unlock()
+		r := preRead{existing: map[int64]map[int64][]store.Finding{}}
+		for org := range orgs {
+			fs, err := changedFindings(ctx, m.cfg.Store, org, only)
+			if err != nil {
+				r.err = err
+				break
+			}
+			r.existing[org] = fs
+		}
+		pre <- r
+	}()
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
@@ -160,9 +190,11 @@ func (m *Monitor) reevaluate(ctx context.Context, oldIx, newIx *match.Index, ids
 		return cmp.Compare(a.version, b.version)
 	})
 	now := m.cfg.Now()
-	m.recMu.Lock()
-	events, counts, err := m.record(ctx, keys, byVersion, changedIDs, now)
-	m.recMu.Unlock()
+	r := <-pre
+	if r.err != nil {
+		return r.err
+	}
+	events, counts, err := m.record(ctx, keys, byVersion, changedIDs, r.existing, now)
 	if err != nil {
 		return err
 	}
@@ -183,12 +215,14 @@ const recordWorkers = 4
 
 // record records the findings of the versions keys (sorted by organization)
 // in one transaction, or on PostgreSQL in recordWorkers transactions of
-// consecutive versions, and appends their events. It first reads, per
-// organization, the names of the versions and the open findings of the
-// changed vulnerabilities (indexed reads); each version is then recorded
+// consecutive versions, and appends their events. existing holds, per
+// organization and version, the open findings of the changed
+// vulnerabilities (read while Affected ran); record first reads the names
+// of the versions (indexed reads); each version is then recorded
 // with UpsertFindingsBatch limited to those vulnerabilities (Only), so its
 // other findings are neither read again nor rewritten.
-func (m *Monitor) record(ctx context.Context, keys []versionKey, byVersion map[versionKey]*versionFindings, changedIDs map[string]bool, now time.Time) ([]store.Event, Change, error) {
+func (m *Monitor) record(ctx context.Context, keys []versionKey, byVersion map[versionKey]*versionFindings, changedIDs map[string]bool, existing map[int64]map[int64][]store.Finding, now time.Time) ([]store.Event, Change, error) {
+	only := slices.Sorted(maps.Keys(changedIDs))
 	read := time.Now()
 	touched := map[int64][]int64{} // org → versions
 	for _, k := range keys {
@@ -199,17 +233,6 @@ func (m *Monitor) record(ctx context.Context, keys []versionKey, byVersion map[v
 		if err := nm.prefetch(ctx, m.cfg.Store, org, vs); err != nil {
 			return nil, Change{}, err
 		}
-	}
-	// The open findings of the changed vulnerabilities (by ID or alias, as
-	// the store indexes them): the rest of each version is left alone.
-	only := slices.Sorted(maps.Keys(changedIDs))
-	existing := map[int64]map[int64][]store.Finding{} // org → version → open findings of changed vulnerabilities
-	for org := range touched {
-		fs, err := changedFindings(ctx, m.cfg.Store, org, only)
-		if err != nil {
-			return nil, Change{}, err
-		}
-		existing[org] = fs
 	}
 	m.log.Debug("re-evaluation: read", "versions", len(keys), "read_ms", time.Since(read).Milliseconds())
 	workers := 1

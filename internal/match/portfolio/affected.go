@@ -194,6 +194,7 @@ func (p *Portfolio) classify(o *order, ck *checks, alone, evals []uint32, member
 		_, found := slices.BinarySearch(alone, v)
 		return found
 	}
+	members = slices.Grow(members, len(o.noVers)+len(o.semver))
 	// Versionless variants: no range applies, one class.
 	cls := int32(-1)
 	for _, v := range o.noVers {
@@ -225,7 +226,8 @@ func (p *Portfolio) classify(o *order, ck *checks, alone, evals []uint32, member
 	if ck.ecoRanges {
 		ecoCuts := cuts(o.native, ck.eco, func(v uint32) semantic.Version { return o.ecoOf(&vs[v]) })
 		nE = len(ecoCuts) + 2
-		segE = make([]int32, len(vs))
+		segE = p.segBuffer(len(vs))
+		defer p.putSegBuffer(segE, o.native)
 		c := 0
 		for i, v := range o.native {
 			for c < len(ecoCuts) && ecoCuts[c] <= i {
@@ -264,6 +266,23 @@ func (p *Portfolio) classify(o *order, ck *checks, alone, evals []uint32, member
 		members = append(members, member{v, classes[idx]})
 	}
 	return evals, members
+}
+
+// segBuffer returns a zeroed buffer of n entries from the scratch pool.
+func (p *Portfolio) segBuffer(n int) []int32 {
+	if b, ok := p.segScratch.Get().(*[]int32); ok && len(*b) >= n {
+		return (*b)[:n]
+	}
+	return make([]int32, n)
+}
+
+// putSegBuffer zeroes the entries classify wrote (those of written) and
+// returns buf to the pool.
+func (p *Portfolio) putSegBuffer(buf []int32, written []uint32) {
+	for _, v := range written {
+		buf[v] = 0
+	}
+	p.segScratch.Put(&buf)
 }
 
 // groupIndex indexes the advisories of one vulnerability alone, with the

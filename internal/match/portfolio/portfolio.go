@@ -45,6 +45,11 @@ type Portfolio struct {
 	rank       []uint32 // by slot
 	bySlotRank []uint32 // the slot of each rank
 	rankOK     bool
+
+	// segScratch holds []int32 buffers of one entry per variant for
+	// classify, zero between uses: evaluations run on all cores, and a fresh
+	// buffer per evaluation cost more than the evaluation.
+	segScratch sync.Pool
 }
 
 // ident is what makes components the same for matching: the fields
