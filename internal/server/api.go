@@ -140,6 +140,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ principal) erro
 	if err := s.decodeBody(w, r, &req); err != nil {
 		return err
 	}
+	// Password checks are bounded: each takes 64 MiB for argon2id, and a
+	// burst of logins must not take the server's memory.
+	wait := time.NewTimer(s.cfg.LoginWait)
+	defer wait.Stop()
+	select {
+	case s.loginSlots <- struct{}{}:
+		defer func() { <-s.loginSlots }()
+	case <-wait.C:
+		w.Header().Set("Retry-After", "1")
+		return &httpError{http.StatusServiceUnavailable, "busy", "too many logins at once; try again in a second"}
+	case <-r.Context().Done():
+		return r.Context().Err()
+	}
 	u, err := s.cfg.Store.GetUserByEmail(r.Context(), strings.ToLower(strings.TrimSpace(req.Email)))
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err

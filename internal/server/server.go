@@ -42,6 +42,11 @@ type Config struct {
 	Demo bool
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
+	// LoginSlots bounds password checks running at once (each argon2id
+	// check takes 64 MiB): default 4. A login waits up to LoginWait
+	// (default 10 s) for a slot, then answers 503 with Retry-After.
+	LoginSlots int
+	LoginWait  time.Duration
 }
 
 // Server is the HTTP service. Build it with New; it is an http.Handler.
@@ -55,6 +60,8 @@ type Server struct {
 	// dummyHash is hashed against for unknown e-mails at login, so the
 	// answer takes as long as for a known one.
 	dummyHash func() string
+	// loginSlots holds a token per password check running.
+	loginSlots chan struct{}
 }
 
 // New builds the server and its routes.
@@ -77,7 +84,14 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, mux: http.NewServeMux(), dummyHash: sync.OnceValue(newDummyHash)}
+	if cfg.LoginSlots <= 0 {
+		cfg.LoginSlots = 4
+	}
+	if cfg.LoginWait <= 0 {
+		cfg.LoginWait = 10 * time.Second
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, mux: http.NewServeMux(), dummyHash: sync.OnceValue(newDummyHash),
+		loginSlots: make(chan struct{}, cfg.LoginSlots)}
 	m, err := newMetrics(cfg.Registry, cfg.Monitor)
 	if err != nil {
 		return nil, err
