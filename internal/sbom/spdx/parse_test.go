@@ -124,7 +124,7 @@ func TestIsExpression(t *testing.T) {
 		{"Apache License 2.0", false},
 	}
 	for _, tt := range tests {
-		if got := isExpression(tt.in); got != tt.want {
+		if got := sbom.IsLicenseExpression(tt.in); got != tt.want {
 			t.Errorf("isExpression(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}

@@ -49,7 +49,7 @@ func buildDocument(doc *sbom.Document) (*jsonOut, error) {
 	for i := range doc.Components {
 		b.pkgIDs[i] = b.ids.assign(i, doc.Components[i].Ref)
 		for _, l := range doc.Components[i].Licenses {
-			if l = strings.TrimSpace(l); isExpression(l) {
+			if l = strings.TrimSpace(l); sbom.IsLicenseExpression(l) {
 				b.lic.expression(l) // LicenseRefs of the source first, so names do not take their ids
 			}
 		}
