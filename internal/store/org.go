@@ -184,20 +184,11 @@ func (q *queries) ListUsers(ctx context.Context, org int64, p Page) ([]User, err
 
 // UpdateUser sets the name, role and (when not empty) password hash.
 func (q *queries) UpdateUser(ctx context.Context, org int64, u User) (User, error) {
-	var out User
-	err := q.writeTx(ctx, func(q *queries) error {
-		if err := q.affected(ctx, "user", u.ID,
-			`UPDATE users SET name = ?, role = ?,
-			password_hash = CASE WHEN ? = '' THEN password_hash ELSE ? END
-			WHERE org_id = ? AND id = ?`,
-			u.Name, string(u.Role), u.PasswordHash, u.PasswordHash, org, u.ID); err != nil {
-			return err
-		}
-		var err error
-		out, err = one(ctx, q.w, q, "user", u.ID, "SELECT "+userCols+" FROM users WHERE org_id = ? AND id = ?", scanUser, org, u.ID)
-		return err
-	})
-	return out, err
+	return one(ctx, q.w, q, "user", u.ID,
+		`UPDATE users SET name = ?, role = ?,
+		password_hash = CASE WHEN ? = '' THEN password_hash ELSE ? END
+		WHERE org_id = ? AND id = ? RETURNING `+userCols,
+		scanUser, u.Name, string(u.Role), u.PasswordHash, u.PasswordHash, org, u.ID)
 }
 
 func (q *queries) DeleteUser(ctx context.Context, org, id int64) error {

@@ -41,17 +41,9 @@ func (q *queries) UpdateProduct(ctx context.Context, org int64, p Product) (Prod
 	if err := need("product name", p.Name); err != nil {
 		return Product{}, err
 	}
-	var out Product
-	err := q.writeTx(ctx, func(q *queries) error {
-		if err := q.affected(ctx, "product", p.ID, "UPDATE products SET name = ?, vendor = ?, description = ? WHERE org_id = ? AND id = ?",
-			p.Name, p.Vendor, p.Description, org, p.ID); err != nil {
-			return err
-		}
-		var err error
-		out, err = one(ctx, q.w, q, "product", p.ID, "SELECT "+productCols+" FROM products WHERE org_id = ? AND id = ?", scanProduct, org, p.ID)
-		return err
-	})
-	return out, err
+	return one(ctx, q.w, q, "product", p.ID,
+		"UPDATE products SET name = ?, vendor = ?, description = ? WHERE org_id = ? AND id = ? RETURNING "+productCols,
+		scanProduct, p.Name, p.Vendor, p.Description, org, p.ID)
 }
 
 func (q *queries) DeleteProduct(ctx context.Context, org, id int64) error {
@@ -105,18 +97,9 @@ func (q *queries) UpdateVersion(ctx context.Context, org int64, v Version) (Vers
 	if err := need("version", v.Version); err != nil {
 		return Version{}, err
 	}
-	var out Version
-	err := q.writeTx(ctx, func(q *queries) error {
-		if err := q.affected(ctx, "version", v.ID,
-			"UPDATE versions SET version = ?, release_date = ?, end_of_life = ?, end_of_support = ?, support_level = ? WHERE org_id = ? AND id = ?",
-			v.Version, v.ReleaseDate, v.EndOfLife, v.EndOfSupport, v.SupportLevel, org, v.ID); err != nil {
-			return err
-		}
-		var err error
-		out, err = one(ctx, q.w, q, "version", v.ID, "SELECT "+versionCols+" FROM versions WHERE org_id = ? AND id = ?", scanVersion, org, v.ID)
-		return err
-	})
-	return out, err
+	return one(ctx, q.w, q, "version", v.ID,
+		"UPDATE versions SET version = ?, release_date = ?, end_of_life = ?, end_of_support = ?, support_level = ? WHERE org_id = ? AND id = ? RETURNING "+versionCols,
+		scanVersion, v.Version, v.ReleaseDate, v.EndOfLife, v.EndOfSupport, v.SupportLevel, org, v.ID)
 }
 
 func (q *queries) DeleteVersion(ctx context.Context, org, id int64) error {
