@@ -138,21 +138,9 @@ The NVD API key can also come from MEDVIGIL_NVD_API_KEY.`,
 // importMirror loads the mirror into the server database (merging, as kb
 // import does) and re-evaluates what changed.
 func (a *app) importMirror(ctx context.Context, db, dir string, res kbsync.Result) error {
-	st, err := (&dbFlags{db: db}).open(ctx, a.log)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	mon := monitor.New(monitor.Config{Store: st, Log: a.log})
-	if err := mon.Start(ctx); err != nil {
-		return err
-	}
-	prog := newProgress(a.stderr, "importing", 0)
-	ch, err := importPaths(ctx, mon, []string{dir}, false, syncMeta(mon, res), a.log, func(done, total int, file string) {
-		prog.total = total
-		prog.step(done, file)
+	ch, err := a.importInto(ctx, dbFlags{db: db}, []string{dir}, false, func(mon *monitor.Monitor) *monitor.SourcesMeta {
+		return syncMeta(mon, res)
 	})
-	prog.done()
 	if err != nil {
 		return fmt.Errorf("import %s: %w", dir, err)
 	}

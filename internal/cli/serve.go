@@ -331,6 +331,32 @@ func importPaths(ctx context.Context, mon *monitor.Monitor, paths []string, repl
 	return mon.ReplaceKB(ctx, kb, raw)
 }
 
+// importInto opens the database, loads its knowledge base and portfolio,
+// and imports paths (see importPaths), with progress on a terminal. meta,
+// when not nil, makes the snapshot's sources record from the loaded
+// monitor (a sync's); nil records a manual import.
+func (a *app) importInto(ctx context.Context, f dbFlags, paths []string, replace bool, meta func(*monitor.Monitor) *monitor.SourcesMeta) (monitor.Change, error) {
+	st, err := f.open(ctx, a.log)
+	if err != nil {
+		return monitor.Change{}, err
+	}
+	defer st.Close()
+	mon := monitor.New(monitor.Config{Store: st, Log: a.log})
+	if err := mon.Start(ctx); err != nil {
+		return monitor.Change{}, err
+	}
+	var m *monitor.SourcesMeta
+	if meta != nil {
+		m = meta(mon)
+	}
+	prog := newProgress(a.stderr, "importing", 0)
+	defer prog.done()
+	return importPaths(ctx, mon, paths, replace, m, a.log, func(done, total int, file string) {
+		prog.total = total
+		prog.step(done, file)
+	})
+}
+
 // ---- kb import ----
 
 func (a *app) kbImportCommand() *cobra.Command {
@@ -350,22 +376,7 @@ database pick the new knowledge base up within their --refresh-interval.`,
 			if err := applyConfig(cmd); err != nil {
 				return &exitError{ExitError, err}
 			}
-			ctx := cmd.Context()
-			st, err := f.open(ctx, a.log)
-			if err != nil {
-				return &exitError{ExitError, err}
-			}
-			defer st.Close()
-			mon := monitor.New(monitor.Config{Store: st, Log: a.log})
-			if err := mon.Start(ctx); err != nil {
-				return &exitError{ExitError, err}
-			}
-			prog := newProgress(a.stderr, "loading", 0)
-			ch, err := importPaths(ctx, mon, args, replace, nil, a.log, func(done, total int, file string) {
-				prog.total = total
-				prog.step(done, file)
-			})
-			prog.done()
+			ch, err := a.importInto(cmd.Context(), f, args, replace, nil)
 			if err != nil {
 				return &exitError{ExitError, err}
 			}
