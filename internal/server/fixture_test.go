@@ -8,7 +8,6 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -487,6 +486,3 @@ func sameData(t *testing.T, what string, before, after any) {
 		t.Errorf("%s changed (-before +after):\n%s", what, d)
 	}
 }
-
-// isNotFound reports whether err is the store's "not found".
-func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

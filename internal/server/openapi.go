@@ -10,15 +10,14 @@ import (
 // obj is a JSON object in the OpenAPI document.
 type obj = map[string]any
 
-func str() obj                   { return obj{"type": "string"} }
-func strFmt(f string) obj        { return obj{"type": "string", "format": f} }
-func integer() obj               { return obj{"type": "integer", "format": "int64"} }
-func number() obj                { return obj{"type": "number"} }
-func boolean() obj               { return obj{"type": "boolean"} }
-func arr(items obj) obj          { return obj{"type": "array", "items": items} }
-func ref(name string) obj        { return obj{"$ref": "#/components/schemas/" + name} }
-func enum(vals ...string) obj    { return obj{"type": "string", "enum": vals} }
-func nullable(t string) []string { return []string{t, "null"} }
+func str() obj                { return obj{"type": "string"} }
+func strFmt(f string) obj     { return obj{"type": "string", "format": f} }
+func integer() obj            { return obj{"type": "integer", "format": "int64"} }
+func number() obj             { return obj{"type": "number"} }
+func boolean() obj            { return obj{"type": "boolean"} }
+func arr(items obj) obj       { return obj{"type": "array", "items": items} }
+func ref(name string) obj     { return obj{"$ref": "#/components/schemas/" + name} }
+func enum(vals ...string) obj { return obj{"type": "string", "enum": vals} }
 func date() obj {
 	return obj{"type": "string", "pattern": `^(\d{4}-\d{2}-\d{2})?$`, "description": "YYYY-MM-DD, empty when unknown"}
 }
@@ -242,5 +241,3 @@ func (s *Server) openAPI() obj {
 		"components": obj{"schemas": schemas(), "securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer", "description": "An API token (mvg_…) from POST /api/v1/tokens, POST /api/v1/auth/login or `medvigil admin`."}}},
 	}
 }
-
-var _ = nullable

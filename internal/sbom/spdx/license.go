@@ -15,12 +15,6 @@ import (
 // LicenseRef back as the name; any other LicenseRef stays as written.
 const licenseNameComment = "medvigil: a license known only by this name in the source SBOM"
 
-// skipLicense reports whether a license field value says nothing: empty,
-// NOASSERTION or NONE.
-func skipLicense(s string) bool {
-	return s == "" || s == noAssertion || s == noneID
-}
-
 // licenseRefs collects the LicenseRef identifiers that license expressions
 // use and the hasExtractedLicensingInfos entries that define them.
 type licenseRefs struct {
